@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { isUnitCode } from './units';
+
+/**
+ * A programme year: the schedule (附件1), the quota table (附件2) and the settings the rules depend on.
+ * Shipped as editable data (data/programme-<year>.json); staff replace the sample schedule and quotas.
+ */
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+
+export const trainingClassSchema = z.object({
+  number: z.number().int().min(1).max(99),
+  theme: z.string().min(1),
+  host: z.string().min(1),
+  city: z.string().min(1),
+  venue: z.string().min(1),
+  startDate: isoDate,
+  endDate: isoDate,
+  capacity: z.number().int().positive(),
+});
+
+export const programmeSchema = z
+  .object({
+    year: z.number().int().min(2000).max(2100),
+    notice: z.string().min(1),
+    sampleData: z.boolean().default(false),
+    deadline: z.iso.datetime({ offset: true }),
+    timeZone: z.string().default('Asia/Shanghai'),
+    contactEmail: z.email(),
+    completionRule: z.object({
+      maxUnexcusedAbsences: z.number().int().min(0),
+      maxApprovedLeaveSessions: z.number().int().min(0),
+    }),
+    sessionsPerClass: z.number().int().positive(),
+    classes: z.array(trainingClassSchema).min(1),
+    quotas: z.record(z.string(), z.number().int().min(0)),
+  })
+  .superRefine((programme, ctx) => {
+    const numbers = new Set<number>();
+    for (const trainingClass of programme.classes) {
+      if (numbers.has(trainingClass.number)) {
+        ctx.addIssue({ code: 'custom', message: `duplicate class number ${trainingClass.number}`, path: ['classes'] });
+      }
+      numbers.add(trainingClass.number);
+      if (trainingClass.endDate < trainingClass.startDate) {
+        ctx.addIssue({ code: 'custom', message: `class ${trainingClass.number} ends before it starts`, path: ['classes'] });
+      }
+    }
+    for (const code of Object.keys(programme.quotas)) {
+      if (!isUnitCode(code)) ctx.addIssue({ code: 'custom', message: `unknown unit ${code}`, path: ['quotas', code] });
+    }
+  });
+
+export type TrainingClass = z.infer<typeof trainingClassSchema>;
+export type Programme = z.infer<typeof programmeSchema>;
+
+export function parseProgramme(data: unknown): Programme {
+  return programmeSchema.parse(data);
+}
+
+export function totalSeats(programme: Programme): number {
+  return Object.values(programme.quotas).reduce((sum, seats) => sum + seats, 0);
+}
+
+export function findClass(programme: Programme, number: number): TrainingClass | undefined {
+  return programme.classes.find((trainingClass) => trainingClass.number === number);
+}
+
+/** A unit may upload until the programme deadline, or until its own extension when staff granted one. */
+export function isBeforeDeadline(programme: Programme, now: Date, extendedUntil?: string): boolean {
+  const deadline = extendedUntil ?? programme.deadline;
+  return now.getTime() <= Date.parse(deadline);
+}
