@@ -1,0 +1,45 @@
+import type { Severity } from '../errors';
+
+/**
+ * Every code a registration form check can produce. Codes are stable: programs and the upload report key on them,
+ * so they are added, never renamed.
+ */
+export const FORM_FINDING_CODES = {
+  REQUIRED: ['error', '必填项为空'],
+  TEXT_TOO_LONG: ['error', '内容超过该栏长度上限'],
+  CELL_ERROR: ['error', '单元格是公式错误值（#N/A 等）'],
+  ID_FORMAT: ['error', '身份证号不是 18 位（17 位数字 + 数字或 X）'],
+  ID_CHECKSUM: ['error', '身份证号校验位错误'],
+  ID_BIRTHDATE: ['error', '身份证号中的出生日期无效'],
+  ID_NUMERIC_CELL: ['error', '身份证号被 Excel 存成数字（如 1.10105E+17），须改为文本格式'],
+  GENDER_MISMATCH: ['error', '性别与身份证号不一致'],
+  BIRTHDATE_MISMATCH: ['error', '出生日期与身份证号不一致'],
+  DATE_FORMAT: ['error', '日期无法识别'],
+  USCC_FORMAT: ['error', '统一社会信用代码格式错误'],
+  USCC_CHECKSUM: ['error', '统一社会信用代码校验位错误'],
+  MOBILE_FORMAT: ['error', '手机号码格式错误'],
+  PHONE_FORMAT: ['error', '办公电话格式错误'],
+  EMAIL_FORMAT: ['error', '电子邮箱格式错误'],
+  ENUM_VALUE: ['error', '取值不在可选范围内（性别、是/否、企业类型）'],
+  CATEGORY_REQUIRED: ['error', '未填写企业类型'],
+  NUMBER_FORMAT: ['error', '人数或金额不是有效的非负数'],
+  NOT_TOP_PERSON: ['warning', '非企业一把手，已说明理由，待审核'],
+  TOP_PERSON_REASON_REQUIRED: ['error', '非企业一把手且未在备注中说明理由'],
+  DECLARATION_REQUIRED: ['error', '自愿参训或无违法违规记录声明未填"是"'],
+  CLASS_UNKNOWN: ['error', '意向期次不存在'],
+  UNIT_CODE_UNKNOWN: ['error', '单位代码不是 37 个推荐单位之一'],
+  UNIT_NAME_MISMATCH: ['warning', '单位名称与单位代码不一致'],
+  DUPLICATE_IN_FILE: ['error', '同一文件中身份证号或统一社会信用代码重复'],
+  HEADER_MISSING: ['error', '缺少必需的表头（或找不到含表头的工作表）'],
+  NO_DATA_ROWS: ['error', '表头下没有数据行'],
+  FORM_MISMATCH: ['error', '上传的表格与所需表格不符（附件3/附件4）'],
+  FILE_TYPE: ['error', '不是 .xlsx 或 .csv 文件（含 .xls、.xlsm）'],
+  FILE_ENCRYPTED: ['error', '工作簿已加密（设置了打开密码）'],
+  FILE_ENCODING: ['error', 'CSV 不是 UTF-8 编码'],
+  FILE_TOO_LARGE: ['error', '文件超过大小上限'],
+  TOO_MANY_ROWS: ['error', '数据行超过上限'],
+  ARCHIVE_UNSAFE: ['error', '文件结构不安全（压缩炸弹、隐藏内容、DTD/实体声明）'],
+  FILE_UNREADABLE: ['error', '文件损坏、不完整或为空'],
+} as const satisfies Record<string, readonly [Severity, string]>;
+
+export type FormFindingCode = keyof typeof FORM_FINDING_CODES;

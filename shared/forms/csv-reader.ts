@@ -1,0 +1,81 @@
+import { FileProblemError, fileProblem } from './file-problem';
+import { MAX_COLUMNS, type RawRow, type RawSheet } from './sheet-rows';
+
+/**
+ * Decodes strictly as UTF-8: a GBK file (what Excel's plain "CSV" option writes on Chinese Windows) would otherwise
+ * decode to mojibake that passes as text and fails every check with a confusing message.
+ */
+export function decodeCsv(data: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(data);
+  } catch {
+    throw new FileProblemError(
+      fileProblem(
+        'FILE_ENCODING',
+        'CSV 文件不是 UTF-8 编码（可能是 GBK/ANSI）。请在 Excel 中"另存为"选择"CSV UTF-8（逗号分隔）"，或直接上传 .xlsx。',
+      ),
+    );
+  }
+}
+
+/** Comma unless the first line is clearly tab- or semicolon-separated (Excel "Unicode text" and some locales). */
+function detectDelimiter(text: string): string {
+  const firstLine = text.slice(0, Math.max(text.indexOf('\n'), 0) || text.length);
+  const count = (delimiter: string) => firstLine.split(delimiter).length - 1;
+  const [best] = [',', '\t', ';'].sort((a, b) => count(b) - count(a));
+  return best && count(best) > 0 ? best : ',';
+}
+
+/** RFC 4180 records: quoted fields may hold delimiters, doubled quotes and line breaks. */
+export function* parseCsvRecords(text: string): Generator<RawRow> {
+  const delimiter = detectDelimiter(text);
+  let cells: string[] = [];
+  let field = '';
+  let quoted = false;
+  let row = 1;
+  const endField = () => {
+    if (cells.length < MAX_COLUMNS) cells.push(field);
+    field = '';
+  };
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index];
+    if (quoted) {
+      if (char === '"') {
+        if (text[index + 1] === '"') {
+          field += '"';
+          index++;
+        } else {
+          quoted = false;
+        }
+      } else {
+        field += char;
+      }
+    } else if (char === '"' && field === '') {
+      quoted = true;
+    } else if (char === delimiter) {
+      endField();
+    } else if (char === '\n' || char === '\r') {
+      if (char === '\r' && text[index + 1] === '\n') index++;
+      endField();
+      yield { row, cells };
+      row++;
+      cells = [];
+    } else {
+      field += char;
+    }
+  }
+  if (field !== '' || cells.length > 0) {
+    endField();
+    yield { row, cells };
+  }
+}
+
+export function readCsvSheet(data: Uint8Array, sheetName: string): RawSheet {
+  const text = decodeCsv(data);
+  return {
+    name: sheetName,
+    rows: (async function* () {
+      yield* parseCsvRecords(text);
+    })(),
+  };
+}

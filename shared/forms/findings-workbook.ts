@@ -1,0 +1,57 @@
+import ExcelJS from 'exceljs';
+import type { Finding } from '../domain/errors';
+import type { ValidationReport } from './validation-report';
+
+const STATUS = { error: '有错误', warning: '有提醒', ok: '通过' } as const;
+const FILL = { error: 'FFFFC7CE', warning: 'FFFFEB9C' } as const;
+
+/**
+ * The upload report the unit gets back: its own rows as uploaded, each with a status and the problems to fix, plus
+ * file-level problems on a second sheet. Values are not masked: the file goes only to the unit that sent them.
+ */
+export async function buildFindingsWorkbook(report: ValidationReport): Promise<Uint8Array> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = '领军人才培训管理系统';
+  const sheet = workbook.addWorksheet('校验结果', { views: [{ state: 'frozen', ySplit: 1 }] });
+  const headers = report.rawHeaders ?? [];
+  sheet.columns = [
+    { header: '行号', width: 8 },
+    { header: '状态', width: 10 },
+    { header: '问题说明', width: 60 },
+    ...headers.map((header) => ({ header, width: 16 })),
+  ];
+  sheet.getRow(1).font = { bold: true };
+
+  const byRow = new Map<number, Finding[]>();
+  for (const finding of report.findings) {
+    if (finding.row === undefined) continue;
+    byRow.set(finding.row, [...(byRow.get(finding.row) ?? []), finding]);
+  }
+  for (const raw of report.rawRows ?? []) {
+    const findings = byRow.get(raw.row) ?? [];
+    const level = findings.some((f) => f.severity === 'error') ? 'error' : findings.length > 0 ? 'warning' : 'ok';
+    const problems = findings
+      .map((f) => `${f.severity === 'warning' ? '【提醒】' : ''}${f.column ?? ''}：${f.message}`)
+      .join('\n');
+    const row = sheet.addRow([raw.row, STATUS[level], problems, ...headers.map((header) => raw.values[header] ?? '')]);
+    row.getCell(3).alignment = { wrapText: true, vertical: 'top' };
+    if (level !== 'ok') {
+      for (let column = 1; column <= 3; column++) {
+        row.getCell(column).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: FILL[level] } };
+      }
+    }
+  }
+
+  const fileFindings = report.findings.filter((finding) => finding.row === undefined);
+  if (fileFindings.length > 0) {
+    const fileSheet = workbook.addWorksheet('文件问题');
+    fileSheet.columns = [
+      { header: '代码', width: 20 },
+      { header: '问题说明', width: 100 },
+    ];
+    fileSheet.getRow(1).font = { bold: true };
+    for (const finding of fileFindings) fileSheet.addRow([finding.code, finding.message]);
+  }
+  const buffer = await workbook.xlsx.writeBuffer();
+  return new Uint8Array(buffer as ArrayBuffer);
+}

@@ -1,0 +1,329 @@
+import type { Finding } from '../domain/errors';
+import { DuplicatesInFile } from '../domain/registration/duplicates-in-file';
+import { type CellValue, FORM_TITLES, type FormKind, fieldsOf } from '../domain/registration/form-fields';
+import { maskIdNumber } from '../domain/registration/personal-data-masking';
+import type { TraineeRecord, UnitInfoRecord } from '../domain/registration/registration-records';
+import { cellText, type RowLocation } from '../domain/registration/row-checker';
+import { validateTraineeRow } from '../domain/registration/trainee-row';
+import { validateUnitRow } from '../domain/registration/unit-row';
+import { inspectXlsxArchive } from './archive-inspection';
+import { readCsvSheet } from './csv-reader';
+import { type FileProblem, FileProblemError, fileProblem } from './file-problem';
+import { sniffSpreadsheet } from './file-sniffing';
+import { detectHeaderRow, type HeaderMatch } from './header-matching';
+import { columnLetter, type RawRow, type RawSheet } from './sheet-rows';
+import { DEFAULT_UPLOAD_LIMITS, formatMegabytes, type UploadLimits } from './upload-limits';
+import type { RawDataRow, ValidateOptions, ValidationReport } from './validation-report';
+import { readXlsxSheets } from './xlsx-reader';
+
+/** Titles and notes above the header row ("附件4 …", "填报单位：…") are allowed within this many rows. */
+const HEADER_SEARCH_ROWS = 20;
+
+function limitsFrom(options: ValidateOptions): UploadLimits {
+  return {
+    ...DEFAULT_UPLOAD_LIMITS,
+    ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
+    ...(options.maxRows !== undefined ? { maxRows: options.maxRows } : {}),
+    ...(options.maxEntries !== undefined ? { maxEntries: options.maxEntries } : {}),
+    ...(options.maxUncompressedBytes !== undefined ? { maxUncompressedBytes: options.maxUncompressedBytes } : {}),
+    ...(options.maxCompressionRatio !== undefined ? { maxCompressionRatio: options.maxCompressionRatio } : {}),
+  };
+}
+
+/**
+ * Reads an uploaded 附件3/附件4 (.xlsx or UTF-8 .csv) and checks every row. Never throws for anything in the file:
+ * a file that cannot be read safely becomes one file-level finding and `unreadable: true`.
+ */
+export async function validateUpload(
+  data: Uint8Array,
+  fileName: string,
+  options: ValidateOptions,
+): Promise<ValidationReport> {
+  const limits = limitsFrom(options);
+  const file = fileName;
+  const unreadable = (problem: FileProblem, extra: Partial<ValidationReport> = {}): ValidationReport =>
+    report({
+      file,
+      form: options.form ?? null,
+      sheet: null,
+      rows: 0,
+      findings: [{ ...problem, severity: 'error', file }],
+      unreadable: true,
+      ...extra,
+    });
+
+  if (data.byteLength > limits.maxBytes) {
+    return unreadable(
+      fileProblem(
+        'FILE_TOO_LARGE',
+        `文件大小 ${formatMegabytes(data.byteLength)}，超过上限 ${formatMegabytes(limits.maxBytes)}。请删除多余的工作表、图片和空行后重新上传。`,
+      ),
+    );
+  }
+  const format = sniffSpreadsheet(data, fileName);
+  if (typeof format !== 'string') return unreadable(format);
+
+  try {
+    if (format === 'xlsx') {
+      const problem = await inspectXlsxArchive(data, limits);
+      if (problem) return unreadable(problem);
+    }
+    const sheets = format === 'xlsx' ? readXlsxSheets(data) : singleSheet(readCsvSheet(data, csvSheetName(fileName)));
+    return await validateSheets(sheets, file, options, limits);
+  } catch (error) {
+    if (error instanceof FileProblemError) return unreadable(error.problem);
+    return unreadable(
+      fileProblem(
+        'FILE_UNREADABLE',
+        '文件内容已损坏或格式异常，无法读取。请在 Excel 中打开后重新保存为 .xlsx 再上传。',
+      ),
+    );
+  }
+}
+
+async function* singleSheet(sheet: RawSheet): AsyncGenerator<RawSheet> {
+  yield sheet;
+}
+
+const csvSheetName = (fileName: string) => fileName.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '') || 'CSV';
+
+function report(
+  fields: Omit<ValidationReport, 'valid' | 'trainees' | 'units'> & Partial<ValidationReport>,
+): ValidationReport {
+  const { rawRows, rawHeaders, ...visible } = fields;
+  const result: ValidationReport = {
+    file: visible.file,
+    form: visible.form,
+    sheet: visible.sheet,
+    rows: visible.rows,
+    valid: !visible.findings.some((finding) => finding.severity === 'error'),
+    findings: visible.findings,
+    trainees: visible.trainees ?? [],
+    units: visible.units ?? [],
+    unreadable: visible.unreadable,
+  };
+  Object.defineProperty(result, 'rawRows', { value: rawRows ?? [], enumerable: false });
+  Object.defineProperty(result, 'rawHeaders', { value: rawHeaders ?? [], enumerable: false });
+  return result;
+}
+
+const isEmptyCell = (cell: CellValue | undefined) =>
+  cell === null || cell === undefined || (typeof cell === 'string' && cell.trim() === '');
+
+async function validateSheets(
+  sheets: AsyncIterable<RawSheet>,
+  file: string,
+  options: ValidateOptions,
+  limits: UploadLimits,
+): Promise<ValidationReport> {
+  let mismatch: HeaderMatch | undefined;
+  let mismatchSheet = '';
+  for await (const sheet of sheets) {
+    const iterator = sheet.rows[Symbol.asyncIterator]();
+    let header: HeaderMatch | undefined;
+    let headerRow: RawRow | undefined;
+    for (let scanned = 0; scanned < HEADER_SEARCH_ROWS; scanned++) {
+      const next = await iterator.next();
+      if (next.done) break;
+      header = detectHeaderRow(next.value.cells, options.form);
+      if (header) {
+        headerRow = next.value;
+        break;
+      }
+    }
+    if (!header || !headerRow) {
+      await iterator.return?.();
+      continue;
+    }
+    if (options.form && header.form !== options.form) {
+      mismatch ??= header;
+      mismatchSheet ||= sheet.name;
+      await iterator.return?.();
+      continue;
+    }
+    return validateDataRows(sheet.name, header, headerRow, iterator, file, options, limits);
+  }
+  const expected = options.form;
+  const findings: Finding[] = [];
+  if (mismatch && expected) {
+    findings.push({
+      code: 'FORM_MISMATCH',
+      severity: 'error',
+      file,
+      sheet: mismatchSheet,
+      message: `上传的是「${FORM_TITLES[mismatch.form]}」，此处需要「${FORM_TITLES[expected]}」。请确认文件后重新上传。`,
+    });
+  } else {
+    const forms: FormKind[] = expected ? [expected] : ['trainee', 'unit'];
+    const wanted = forms
+      .map(
+        (form) =>
+          `${FORM_TITLES[form]}（${fieldsOf(form)
+            .filter((field) => field.required)
+            .map((field) => field.header)
+            .join('、')}）`,
+      )
+      .join('或');
+    findings.push({
+      code: 'HEADER_MISSING',
+      severity: 'error',
+      file,
+      message: `在文件的工作表中找不到表头行。需要${wanted}。请使用系统提供的模板，并把数据填在第一张工作表中。`,
+    });
+  }
+  return report({ file, form: mismatch?.form ?? expected ?? null, sheet: null, rows: 0, findings, unreadable: true });
+}
+
+async function validateDataRows(
+  sheet: string,
+  header: HeaderMatch,
+  headerRow: RawRow,
+  rows: AsyncIterator<RawRow>,
+  file: string,
+  options: ValidateOptions,
+  limits: UploadLimits,
+): Promise<ValidationReport> {
+  const form = header.form;
+  const rawHeaders = headerRow.cells.map((cell, index) => cellText(cell).trim() || columnLetter(index));
+  if (header.missingRequired.length > 0) {
+    await rows.return?.();
+    const missing = header.missingRequired.map((field) => field.header).join('、');
+    return report({
+      file,
+      form,
+      sheet,
+      rows: 0,
+      unreadable: true,
+      rawHeaders,
+      findings: [
+        {
+          code: 'HEADER_MISSING',
+          severity: 'error',
+          file,
+          sheet,
+          row: headerRow.row,
+          message: `第 ${headerRow.row} 行表头缺少必需的列：${missing}。请使用系统提供的模板，或在表头行补上这些列（列的顺序不限）。`,
+        },
+      ],
+    });
+  }
+
+  const columnLabels = new Map<string, string>();
+  for (const [key, index] of header.columns) {
+    columnLabels.set(key, `${header.headerTexts.get(key) ?? key} (${columnLetter(index)})`);
+  }
+  const columnOf = (key: string) => columnLabels.get(key) ?? key;
+  const mapped = [...header.columns.values()];
+
+  const findings: Finding[] = [];
+  const trainees: TraineeRecord[] = [];
+  const units: UnitInfoRecord[] = [];
+  const rawRows: RawDataRow[] = [];
+  const duplicates = new DuplicatesInFile();
+  let count = 0;
+
+  for (let next = await rows.next(); !next.done; next = await rows.next()) {
+    const { row, cells } = next.value;
+    // Merged cells: only the master cell has a value, so a row whose mapped cells are all blank is no row at all.
+    if (mapped.every((index) => isEmptyCell(cells[index]))) continue;
+    count++;
+    if (count > limits.maxRows) {
+      await rows.return?.();
+      return report({
+        file,
+        form,
+        sheet,
+        rows: count,
+        unreadable: true,
+        rawHeaders,
+        findings: [
+          {
+            code: 'TOO_MANY_ROWS',
+            severity: 'error',
+            file,
+            sheet,
+            message: `数据超过 ${limits.maxRows} 行（第 ${row} 行起超出），请删除空行、示例行或拆分为多个文件后上传。`,
+          },
+        ],
+      });
+    }
+    const values: Partial<Record<string, CellValue>> = {};
+    for (const [key, index] of header.columns) values[key] = cells[index] ?? null;
+    rawRows.push({
+      row,
+      values: Object.fromEntries(rawHeaders.map((name, index) => [name, cellText(cells[index] ?? null)])),
+    });
+    const location: RowLocation = { sheet, row, columnOf };
+
+    if (form === 'trainee') {
+      const result = validateTraineeRow(values, location, { classNumbers: options.classNumbers });
+      const rowFindings = [...result.findings];
+      const duplicateId = result.idNumber ? duplicates.seen('id', result.idNumber, row) : undefined;
+      if (duplicateId !== undefined && result.idNumber) {
+        rowFindings.push(
+          duplicateFinding(
+            location,
+            'idNumber',
+            `身份证号与第 ${duplicateId} 行重复，同一学员只能报名一次。`,
+            result.idNumber,
+            true,
+          ),
+        );
+      }
+      const duplicateCode = result.creditCode ? duplicates.seen('uscc', result.creditCode, row) : undefined;
+      if (duplicateCode !== undefined && result.creditCode) {
+        rowFindings.push(
+          duplicateFinding(
+            location,
+            'creditCode',
+            `统一社会信用代码与第 ${duplicateCode} 行重复：每家企业每年只能推荐 1 人参训。`,
+            result.creditCode,
+            false,
+          ),
+        );
+      }
+      findings.push(...rowFindings.map((finding) => ({ ...finding, file })));
+      if (result.record && duplicateId === undefined && duplicateCode === undefined) trainees.push(result.record);
+    } else {
+      const result = validateUnitRow(values, location);
+      const rowFindings = [...result.findings];
+      const duplicateUnit = result.record ? duplicates.seen('unit', result.record.unitCode, row) : undefined;
+      if (duplicateUnit !== undefined && result.record) {
+        rowFindings.push(
+          duplicateFinding(
+            location,
+            'unitCode',
+            `单位代码与第 ${duplicateUnit} 行重复，每个单位只填一行。`,
+            result.record.unitCode,
+            false,
+          ),
+        );
+      }
+      findings.push(...rowFindings.map((finding) => ({ ...finding, file })));
+      if (result.record && duplicateUnit === undefined) units.push(result.record);
+    }
+  }
+
+  if (count === 0) {
+    findings.push({
+      code: 'NO_DATA_ROWS',
+      severity: 'error',
+      file,
+      sheet,
+      message: `表头（第 ${headerRow.row} 行）下没有填写任何数据行。`,
+    });
+  }
+  return report({ file, form, sheet, rows: count, findings, trainees, units, unreadable: false, rawRows, rawHeaders });
+}
+
+function duplicateFinding(location: RowLocation, key: string, message: string, value: string, isId: boolean): Finding {
+  return {
+    code: 'DUPLICATE_IN_FILE',
+    severity: 'error',
+    message,
+    sheet: location.sheet,
+    row: location.row,
+    column: location.columnOf(key),
+    value: isId ? maskIdNumber(value) : value,
+  };
+}
