@@ -1,0 +1,138 @@
+import { CfnOutput, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { FunctionName } from '../function-names';
+import { ROUTES } from '../routes';
+import type { TrainingFunction } from './training-function';
+
+export interface AdminApiProps {
+  readonly key: kms.IKey;
+  readonly allowedOrigins: readonly string[];
+  /** The functions that serve routes, by the name the route table uses. */
+  readonly targets: Partial<Record<FunctionName, TrainingFunction>>;
+}
+
+export const STAFF_GROUP = 'staff';
+export const UNIT_CLAIM = 'custom:unit';
+
+/**
+ * Sign-in and the HTTP API. Cognito issues ID tokens carrying `cognito:groups` (staff) or `custom:unit`
+ * (provincial operators); the JWT authorizer guards every route and the handlers decide per role and unit.
+ */
+export class AdminApi extends Construct {
+  readonly userPool: cognito.UserPool;
+  readonly userPoolClient: cognito.UserPoolClient;
+  readonly httpApi: apigw.HttpApi;
+
+  constructor(scope: Construct, id: string, props: AdminApiProps) {
+    super(scope, id);
+    this.userPool = new cognito.UserPool(this, 'Users', {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      mfa: cognito.Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      passwordPolicy: {
+        minLength: 12,
+        requireDigits: true,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireSymbols: true,
+      },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      customAttributes: { unit: new cognito.StringAttribute({ minLen: 6, maxLen: 6, mutable: true }) },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.userPool).acknowledge({
+      id: 'AwsSolutions-COG3',
+      reason: 'Threat protection needs the Cognito Plus plan; accounts are created by staff and MFA is required.',
+    });
+    new cognito.CfnUserPoolGroup(this, 'StaffGroup', {
+      userPoolId: this.userPool.userPoolId,
+      groupName: STAFF_GROUP,
+      description: 'SME Bureau and talent-centre staff: review, assign, attendance, exports',
+    });
+    this.userPoolClient = this.userPool.addClient('Console', {
+      authFlows: { userSrp: true },
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      readAttributes: new cognito.ClientAttributes()
+        .withStandardAttributes({ email: true, fullname: true })
+        .withCustomAttributes('unit'),
+      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ fullname: true }),
+    });
+
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: logs.RetentionDays.SIX_MONTHS,
+      encryptionKey: props.key,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
+      description: 'Leading-talent training: uploads, reports, registrations, review',
+      createDefaultStage: false,
+      defaultAuthorizer: new HttpUserPoolAuthorizer('Cognito', this.userPool, {
+        userPoolClients: [this.userPoolClient],
+      }),
+      corsPreflight: {
+        allowOrigins: [...props.allowedOrigins],
+        allowMethods: [apigw.CorsHttpMethod.GET, apigw.CorsHttpMethod.POST, apigw.CorsHttpMethod.PUT],
+        allowHeaders: ['authorization', 'content-type'],
+        maxAge: Duration.hours(1),
+      },
+    });
+    this.httpApi.addStage('Stage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: 50, burstLimit: 100 },
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            time: '$context.requestTime',
+            ip: '$context.identity.sourceIp',
+            method: '$context.httpMethod',
+            route: '$context.routeKey',
+            status: '$context.status',
+            protocol: '$context.protocol',
+            responseLength: '$context.responseLength',
+            latency: '$context.responseLatency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+          }),
+        ),
+      },
+    });
+    Validations.of(this.httpApi).acknowledge({
+      id: 'Serverless-APIGWXrayEnabled',
+      reason: 'HTTP APIs do not support X-Ray; the Lambdas behind them are traced.',
+    });
+
+    const integrations = new Map<FunctionName, HttpLambdaIntegration>();
+    for (const route of ROUTES) {
+      const target = props.targets[route.target];
+      if (!target) throw new Error(`No function given for route target ${route.target}`);
+      let integration = integrations.get(route.target);
+      if (!integration) {
+        integration = new HttpLambdaIntegration(`${route.target}-integration`, target.fn);
+        integrations.set(route.target, integration);
+      }
+      this.httpApi.addRoutes({
+        path: route.path,
+        methods: [apigw.HttpMethod[route.method]],
+        integration,
+      });
+    }
+
+    new CfnOutput(this, 'ApiUrl', { value: this.httpApi.apiEndpoint });
+    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
+  }
+}

@@ -1,0 +1,157 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { WORKFLOW_ERRORS } from '../../shared/domain/workflow';
+import { TrainingFunction } from './training-function';
+
+export interface WorkflowProps {
+  readonly table: dynamodb.ITable;
+  readonly key: kms.IKey;
+  readonly sendNotice: TrainingFunction;
+  readonly baseEnvironment: Record<string, string>;
+  /** How long staff have to review a nomination before the seat is released. */
+  readonly reviewTimeout: Duration;
+}
+
+const TASK_TIMEOUT = Duration.seconds(60);
+
+/**
+ * One Standard execution per trainee. Payloads carry ids only (registration id, unit, year): personal data stays
+ * in DynamoDB, so neither the execution history nor the logs can leak it.
+ */
+export class Workflow extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+  readonly workflowTask: TrainingFunction;
+
+  constructor(scope: Construct, id: string, props: WorkflowProps) {
+    super(scope, id);
+    this.workflowTask = new TrainingFunction(this, 'WorkflowTask', {
+      name: 'workflow-task',
+      description: 'The steps of the trainee workflow: await review, release seat, assign class, attendance, certificate',
+      timeout: Duration.seconds(30),
+      memorySize: 512,
+      logKey: props.key,
+      environment: props.baseEnvironment,
+    });
+    props.table.grantReadWriteData(this.workflowTask.fn);
+    Validations.of(this.workflowTask.fn).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason: 'Invoked synchronously by Step Functions, whose Retry and Catch handle failures; a DLQ would never receive.',
+    });
+
+    const step = (name: string, action: string, resultPath: string | undefined = sfn.JsonPath.DISCARD) =>
+      new tasks.LambdaInvoke(this, name, {
+        lambdaFunction: this.workflowTask.fn,
+        payload: sfn.TaskInput.fromObject({
+          action,
+          registrationId: sfn.JsonPath.stringAt('$.registrationId'),
+          unit: sfn.JsonPath.stringAt('$.unit'),
+          year: sfn.JsonPath.numberAt('$.year'),
+        }),
+        payloadResponseOnly: true,
+        resultPath,
+        taskTimeout: sfn.Timeout.duration(TASK_TIMEOUT),
+        retryOnServiceExceptions: true,
+      });
+    const notify = (name: string, notice: string) =>
+      new tasks.LambdaInvoke(this, name, {
+        lambdaFunction: props.sendNotice.fn,
+        payload: sfn.TaskInput.fromObject({ notice, registrationId: sfn.JsonPath.stringAt('$.registrationId') }),
+        payloadResponseOnly: true,
+        resultPath: sfn.JsonPath.DISCARD,
+        taskTimeout: sfn.Timeout.duration(TASK_TIMEOUT),
+        retryOnServiceExceptions: true,
+      });
+    // A person acts on these: the Lambda stores the task token on the registration and returns at once; the
+    // admin API later calls SendTaskSuccess/Failure with it.
+    const awaitPerson = (name: string, action: string, timeout: sfn.Timeout, resultPath: string) =>
+      new tasks.LambdaInvoke(this, name, {
+        lambdaFunction: this.workflowTask.fn,
+        integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+        payload: sfn.TaskInput.fromObject({
+          action,
+          registrationId: sfn.JsonPath.stringAt('$.registrationId'),
+          unit: sfn.JsonPath.stringAt('$.unit'),
+          year: sfn.JsonPath.numberAt('$.year'),
+          taskToken: sfn.JsonPath.taskToken,
+        }),
+        resultPath,
+        taskTimeout: timeout,
+        retryOnServiceExceptions: true,
+      });
+
+    const failed = new sfn.Fail(this, 'Failed', { error: 'WorkflowFailed', cause: 'A workflow step failed; see RecordFailure' });
+    const recordFailure = step('RecordFailure', 'recordFailure', sfn.JsonPath.DISCARD).next(failed);
+    const withdrawn = new sfn.Succeed(this, 'Withdrawn');
+
+    const notifyNominated = notify('NotifyNominated', 'nominated');
+    const awaitReview = awaitPerson('AwaitReview', 'awaitReview', sfn.Timeout.duration(props.reviewTimeout), '$.review');
+    const releaseSeat = step('ReleaseSeat', 'releaseSeat');
+    const notifyRejected = notify('NotifyRejected', 'rejected');
+    const assignClass = step('AssignClass', 'assignClass', '$.assignment');
+    const notifyAssigned = notify('NotifyAssigned', 'assigned');
+    const awaitClassClose = awaitPerson(
+      'AwaitClassClose',
+      'awaitClassClose',
+      sfn.Timeout.at('$.assignment.closeTimeoutSeconds'),
+      '$.attendance',
+    );
+    const evaluateAttendance = step('EvaluateAttendance', 'evaluateAttendance', '$.completion');
+    const notifyIncomplete = notify('NotifyIncomplete', 'incomplete');
+    const issueCertificate = step('IssueCertificate', 'issueCertificate', '$.certificate');
+    const notifyCertified = notify('NotifyCertified', 'certified');
+
+    const catchable = [
+      notifyNominated,
+      releaseSeat,
+      notifyRejected,
+      assignClass,
+      notifyAssigned,
+      evaluateAttendance,
+      notifyIncomplete,
+      issueCertificate,
+      notifyCertified,
+    ];
+    // A withdrawal ends the wait cleanly; an unanswered review releases the seat like a rejection.
+    awaitReview.addCatch(withdrawn, { errors: [WORKFLOW_ERRORS.withdrawn], resultPath: '$.error' });
+    awaitReview.addCatch(releaseSeat, { errors: ['States.Timeout', WORKFLOW_ERRORS.rejected], resultPath: '$.error' });
+    awaitReview.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
+    awaitClassClose.addCatch(withdrawn, { errors: [WORKFLOW_ERRORS.withdrawn], resultPath: '$.error' });
+    awaitClassClose.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
+    for (const task of catchable) task.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
+
+    const definition = notifyNominated.next(awaitReview).next(
+      new sfn.Choice(this, 'ReviewDecision')
+        .when(
+          sfn.Condition.stringEquals('$.review.decision', 'approved'),
+          assignClass.next(notifyAssigned).next(awaitClassClose).next(evaluateAttendance).next(
+            new sfn.Choice(this, 'Completed?')
+              .when(
+                sfn.Condition.booleanEquals('$.completion.complete', true),
+                issueCertificate.next(notifyCertified).next(new sfn.Succeed(this, 'Certified')),
+              )
+              .otherwise(notifyIncomplete.next(new sfn.Succeed(this, 'Incomplete'))),
+          ),
+        )
+        .otherwise(releaseSeat.next(notifyRejected).next(new sfn.Succeed(this, 'Rejected'))),
+    );
+
+    const logGroup = new logs.LogGroup(this, 'ExecutionLogs', {
+      retention: logs.RetentionDays.SIX_MONTHS,
+      encryptionKey: props.key,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.stateMachine = new sfn.StateMachine(this, 'TraineeWorkflow', {
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromChainable(definition),
+      comment: 'One trainee: nomination → review → class → attendance → certificate',
+      timeout: Duration.days(365),
+      tracingEnabled: true,
+      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+    });
+  }
+}

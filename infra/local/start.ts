@@ -1,0 +1,43 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LocalCloud } from './cloud';
+
+/** `npm start`: the local cloud, until Ctrl-C. */
+const dataDir = process.env.LOCAL_DATA_DIR ?? '.local';
+const startedAt = Date.now();
+const cloud = new LocalCloud({
+  dataDir,
+  apiPort: Number(process.env.LOCAL_API_PORT ?? 3000),
+  now: process.env.LOCAL_NOW,
+  logLevel: process.env.LOG_LEVEL ?? 'INFO',
+});
+
+let stopping = false;
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log('\nStopping the local cloud…');
+  await cloud.stop();
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+try {
+  const endpoints = await cloud.start();
+  const file = join(dataDir, 'endpoints.json');
+  writeFileSync(file, `${JSON.stringify(endpoints, null, 2)}\n`);
+  // The redrive command runs the same handlers against these emulators from its own process.
+  writeFileSync(join(dataDir, 'env.json'), `${JSON.stringify(localEnvironment(), null, 2)}\n`, { mode: 0o600 });
+  console.log(JSON.stringify(endpoints, null, 2));
+  console.log(`\nLocal cloud ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s: API ${endpoints.api}`);
+  console.log(`Mail viewer ${endpoints.mailViewer} · endpoints and tokens in ${file} · Ctrl-C stops everything.`);
+} catch (error) {
+  console.error('The local cloud could not start:', error);
+  await shutdown(1);
+}
+
+function localEnvironment(): Record<string, string> {
+  const names = /^(AWS_|TABLE_NAME|UPLOADS_BUCKET|STATE_MACHINE_ARN|PROGRAMME_YEAR|PUBLIC_BASE_URL|MAIL_|S3_|CLOCK_|PERSON_HASH_KEY|POWERTOOLS_)/;
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => names.test(name))) as Record<string, string>;
+}

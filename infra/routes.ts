@@ -1,0 +1,21 @@
+import type { FunctionName } from './function-names';
+
+/**
+ * The HTTP API's routes, declared once: the CDK admin-api construct creates them behind the JWT authorizer and
+ * the local HTTP server serves the same table. Role and unit checks happen in the handlers, which see the claims.
+ */
+export interface RouteDefinition {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  readonly path: string;
+  readonly target: FunctionName;
+}
+
+export const ROUTES: readonly RouteDefinition[] = [
+  { method: 'POST', path: '/uploads', target: 'upload-url' },
+  { method: 'GET', path: '/uploads/{uploadId}/report', target: 'admin-api' },
+  { method: 'GET', path: '/registrations', target: 'admin-api' },
+  { method: 'GET', path: '/registrations/{registrationId}', target: 'admin-api' },
+  { method: 'POST', path: '/registrations/{registrationId}/review', target: 'admin-api' },
+  { method: 'GET', path: '/templates/{templateName}', target: 'admin-api' },
+  { method: 'GET', path: '/programme', target: 'admin-api' },
+];

@@ -1,0 +1,90 @@
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { AdminApi } from './constructs/admin-api';
+import { Intake } from './constructs/intake';
+import { Notices } from './constructs/notices';
+import { Storage } from './constructs/storage';
+import { TrainingFunction } from './constructs/training-function';
+import { Workflow } from './constructs/workflow';
+
+export interface TrainingStackProps extends StackProps {
+  readonly programmeYear: number;
+  readonly allowedOrigins: readonly string[];
+  readonly senderDomain: string;
+  readonly mailFrom: string;
+  readonly replyTo: string;
+  readonly publicBaseUrl: string;
+}
+
+/** Composes the capabilities; each construct owns its resources and grants. */
+export class TrainingStack extends Stack {
+  readonly storage: Storage;
+  readonly intake: Intake;
+  readonly notices: Notices;
+  readonly workflow: Workflow;
+  readonly api: AdminApi;
+  readonly adminFunction: TrainingFunction;
+
+  constructor(scope: Construct, id: string, props: TrainingStackProps) {
+    super(scope, id, props);
+    this.storage = new Storage(this, 'Storage', {
+      allowedOrigins: props.allowedOrigins,
+      uploadRetention: Duration.days(730),
+    });
+    const { table, uploadsBucket, key } = this.storage;
+    const baseEnvironment = {
+      TABLE_NAME: table.tableName,
+      UPLOADS_BUCKET: uploadsBucket.bucketName,
+      PROGRAMME_YEAR: String(props.programmeYear),
+      PUBLIC_BASE_URL: props.publicBaseUrl,
+      MAIL_FROM: props.mailFrom,
+      MAIL_REPLY_TO: props.replyTo,
+    };
+
+    this.notices = new Notices(this, 'Notices', {
+      senderDomain: props.senderDomain,
+      mailFrom: props.mailFrom,
+      replyTo: props.replyTo,
+      logKey: key,
+      baseEnvironment,
+    });
+    table.grantReadData(this.notices.sendNotice.fn);
+
+    this.workflow = new Workflow(this, 'Workflow', {
+      table,
+      key,
+      sendNotice: this.notices.sendNotice,
+      baseEnvironment,
+      reviewTimeout: Duration.days(14),
+    });
+    const stateMachineArn = this.workflow.stateMachine.stateMachineArn;
+
+    this.intake = new Intake(this, 'Intake', {
+      bucket: uploadsBucket,
+      table,
+      key,
+      baseEnvironment: { ...baseEnvironment, STATE_MACHINE_ARN: stateMachineArn },
+      ingestConcurrency: 5,
+    });
+    this.workflow.stateMachine.grantStartExecution(this.intake.ingest.fn);
+    this.notices.allowSending(this.intake.ingest);
+
+    this.adminFunction = new TrainingFunction(this, 'AdminApiFunction', {
+      name: 'admin-api',
+      description: 'Staff and unit endpoints: registrations, reports, review, templates',
+      timeout: Duration.seconds(29),
+      memorySize: 1024,
+      logKey: key,
+      environment: { ...baseEnvironment, STATE_MACHINE_ARN: stateMachineArn },
+    });
+    table.grantReadWriteData(this.adminFunction.fn);
+    uploadsBucket.grantRead(this.adminFunction.fn, 'reports/*');
+    this.workflow.stateMachine.grantTaskResponse(this.adminFunction.fn);
+
+    this.api = new AdminApi(this, 'Api', {
+      key,
+      allowedOrigins: props.allowedOrigins,
+      targets: { 'upload-url': this.intake.uploadUrl, 'admin-api': this.adminFunction },
+    });
+  }
+}

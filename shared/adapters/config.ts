@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+/**
+ * Environment, validated once per cold start. A missing or malformed variable fails the first invocation loudly
+ * instead of surfacing later as a confusing SDK error.
+ */
+const configSchema = z.object({
+  TABLE_NAME: z.string().min(1),
+  UPLOADS_BUCKET: z.string().min(1),
+  STATE_MACHINE_ARN: z.string().min(1).optional(),
+  PROGRAMME_YEAR: z.coerce.number().int().min(2000).max(2100),
+  PUBLIC_BASE_URL: z.url(),
+  MAIL_FROM: z.string().min(3),
+  MAIL_REPLY_TO: z.email(),
+  MAIL_CONFIGURATION_SET: z.string().min(1).optional(),
+  /** Seconds a presigned upload stays valid; role credentials are temporary, so keep it short (≤ 15 min). */
+  UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(900).default(600),
+  /** Only the local cloud sets these. */
+  S3_FORCE_PATH_STYLE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
+  CLOCK_OFFSET_MS: z.coerce.number().int().default(0),
+  PERSON_HASH_KEY: z.string().min(32).optional(),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+let cached: Config | undefined;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  if (cached && env === process.env) return cached;
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  if (env === process.env) cached = parsed.data;
+  return parsed.data;
+}
+
+/** Tests and the local cloud change the environment between runs. */
+export function resetConfig(): void {
+  cached = undefined;
+}

@@ -1,0 +1,418 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { DomainError } from '../domain/errors';
+import type { Registration, RegistrationStatus } from '../domain/registration';
+import { dynamoClient } from './aws-clients';
+import { loadConfig } from './config';
+import { indexKeys, keys } from './keys';
+
+/** Why a registration could not be recorded; each becomes a row finding with a stable code. */
+export type RecordOutcome =
+  | { readonly kind: 'recorded' }
+  | { readonly kind: 'already-recorded' }
+  | { readonly kind: 'quota-exceeded'; readonly quota: number }
+  | { readonly kind: 'duplicate-enterprise'; readonly heldByUnit: string }
+  | { readonly kind: 'duplicate-person'; readonly heldByUnit: string };
+
+export interface RecordRequest {
+  readonly registration: Registration;
+  readonly personHash: string;
+  readonly quota: number;
+}
+
+const table = () => loadConfig().TABLE_NAME;
+const MAX_CONFLICT_RETRIES = 8;
+
+function registrationItem(registration: Registration) {
+  const { year, unit, status, registrationId } = registration;
+  return {
+    ...keys.registration(registrationId),
+    ...indexKeys.byUnit(year, unit, status, registrationId),
+    ...indexKeys.byYear(year, status, unit, registrationId),
+    ...(registration.classNumber ? indexKeys.byClass(year, registration.classNumber, registrationId) : {}),
+    type: 'registration',
+    ...registration,
+  };
+}
+
+/**
+ * One row, one transaction: the registration, the enterprise lock, the person lock and the unit's quota counter
+ * are written together or not at all, so the store never holds a lock or a counted seat without its registration.
+ */
+export async function recordRegistration(request: RecordRequest): Promise<RecordOutcome> {
+  const { registration, personHash, quota } = request;
+  const { year, unit, registrationId, trainee } = registration;
+  const lockAttributes = { registrationId, unit, createdAt: registration.createdAt };
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await dynamoClient().send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: table(),
+                Item: { ...registrationItem(registration), personHash },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Put: {
+                TableName: table(),
+                Item: { ...keys.enterpriseLock(year, trainee.creditCode), type: 'enterprise-lock', ...lockAttributes },
+                ConditionExpression: 'attribute_not_exists(pk)',
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              },
+            },
+            {
+              Put: {
+                TableName: table(),
+                Item: { ...keys.personLock(year, personHash), type: 'person-lock', ...lockAttributes },
+                ConditionExpression: 'attribute_not_exists(pk)',
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              },
+            },
+            {
+              Update: {
+                TableName: table(),
+                Key: keys.unitQuota(year, unit),
+                UpdateExpression: 'ADD used :one SET quota = :quota, #type = :type, unit = :unit, #year = :year',
+                ConditionExpression: 'attribute_not_exists(used) OR used < :quota',
+                ExpressionAttributeNames: { '#type': 'type', '#year': 'year' },
+                ExpressionAttributeValues: { ':one': 1, ':quota': quota, ':type': 'quota', ':unit': unit, ':year': year },
+              },
+            },
+          ],
+        }),
+      );
+      return { kind: 'recorded' };
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
+      const failed = (index: number) => reasons[index]?.Code === 'ConditionalCheckFailed';
+      if (failed(0)) return { kind: 'already-recorded' };
+      if (failed(1)) return { kind: 'duplicate-enterprise', heldByUnit: String(reasons[1]?.Item?.unit?.S ?? '') };
+      if (failed(2)) return { kind: 'duplicate-person', heldByUnit: String(reasons[2]?.Item?.unit?.S ?? '') };
+      if (failed(3)) return { kind: 'quota-exceeded', quota };
+      // Two transactions touched the same counter at once; DynamoDB asks us to try again.
+      if (reasons.some((reason) => reason.Code === 'TransactionConflict') && attempt < MAX_CONFLICT_RETRIES) {
+        await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt * Math.random()));
+        continue;
+      }
+      throw error;
+    }
+  }
+}
+
+export async function getRegistration(registrationId: string): Promise<Registration | undefined> {
+  const result = await dynamoClient().send(
+    new GetCommand({ TableName: table(), Key: keys.registration(registrationId), ConsistentRead: true }),
+  );
+  return result.Item ? toRegistration(result.Item) : undefined;
+}
+
+export interface ListQuery {
+  readonly year: number;
+  readonly unit?: string;
+  readonly status?: RegistrationStatus;
+  readonly classNumber?: number;
+  readonly cursor?: string;
+  readonly limit: number;
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  readonly next: string | null;
+}
+
+export async function listRegistrations(query: ListQuery): Promise<Page<Registration>> {
+  const input: QueryCommandInput = {
+    TableName: table(),
+    Limit: query.limit,
+    ExclusiveStartKey: decodeCursor(query.cursor),
+  };
+  const values: Record<string, unknown> = {};
+  const filters: string[] = [];
+  if (query.classNumber !== undefined) {
+    const { gsi2pk } = indexKeys.byClass(query.year, query.classNumber, '');
+    input.IndexName = 'byClass';
+    input.KeyConditionExpression = 'gsi2pk = :pk';
+    values[':pk'] = gsi2pk;
+    if (query.unit) {
+      filters.push('unit = :unit');
+      values[':unit'] = query.unit;
+    }
+    if (query.status) {
+      filters.push('#status = :status');
+      values[':status'] = query.status;
+    }
+  } else if (query.unit) {
+    input.IndexName = 'byUnit';
+    input.KeyConditionExpression = query.status ? 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)' : 'gsi1pk = :pk';
+    values[':pk'] = indexKeys.byUnit(query.year, query.unit, '', '').gsi1pk;
+    if (query.status) values[':prefix'] = `${query.status}#`;
+  } else {
+    input.IndexName = 'byYear';
+    input.KeyConditionExpression = query.status ? 'gsi3pk = :pk AND begins_with(gsi3sk, :prefix)' : 'gsi3pk = :pk';
+    values[':pk'] = indexKeys.byYear(query.year, '', '', '').gsi3pk;
+    if (query.status) values[':prefix'] = `${query.status}#`;
+  }
+  if (filters.length > 0) {
+    input.FilterExpression = filters.join(' AND ');
+    if (query.status) input.ExpressionAttributeNames = { '#status': 'status' };
+  }
+  input.ExpressionAttributeValues = values;
+  try {
+    const result = await dynamoClient().send(new QueryCommand(input));
+    return {
+      items: (result.Items ?? []).map(toRegistration),
+      next: result.LastEvaluatedKey ? encodeCursor(result.LastEvaluatedKey) : null,
+    };
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ValidationException' && query.cursor) {
+      throw new DomainError('INVALID_CURSOR', '分页游标无效，请从第一页重新查询', 400);
+    }
+    throw error;
+  }
+}
+
+/** Moves a registration to a new status, keeping the status-bearing index keys in step. */
+export async function updateRegistrationStatus(
+  registration: Registration,
+  status: RegistrationStatus,
+  now: Date,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
+  const { year, unit, registrationId } = registration;
+  const names: Record<string, string> = { '#status': 'status', '#from': 'status' };
+  const values: Record<string, unknown> = {
+    ':status': status,
+    ':from': registration.status,
+    ':updatedAt': now.toISOString(),
+    ...indexValues(indexKeys.byUnit(year, unit, status, registrationId)),
+    ...indexValues(indexKeys.byYear(year, status, unit, registrationId)),
+  };
+  const sets = ['#status = :status', 'updatedAt = :updatedAt', 'gsi1sk = :gsi1sk', 'gsi3sk = :gsi3sk'];
+  for (const [name, value] of Object.entries(extra)) {
+    names[`#${name}`] = name;
+    values[`:${name}`] = value;
+    sets.push(`#${name} = :${name}`);
+  }
+  await dynamoClient().send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: keys.registration(registrationId),
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ConditionExpression: '#from = :from',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    }),
+  );
+}
+
+/** Remembers the task token a waiting workflow state can be resumed with; the token never leaves the store. */
+export async function saveTaskToken(registrationId: string, stage: string, taskToken: string): Promise<void> {
+  await dynamoClient().send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: keys.registration(registrationId),
+      UpdateExpression: 'SET taskToken = :token, awaiting = :stage',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':token': taskToken, ':stage': stage },
+    }),
+  );
+}
+
+export async function getTaskToken(
+  registrationId: string,
+): Promise<{ taskToken: string; awaiting: string } | undefined> {
+  const result = await dynamoClient().send(
+    new GetCommand({
+      TableName: table(),
+      Key: keys.registration(registrationId),
+      ProjectionExpression: 'taskToken, awaiting',
+      ConsistentRead: true,
+    }),
+  );
+  const item = result.Item;
+  return item?.taskToken ? { taskToken: String(item.taskToken), awaiting: String(item.awaiting) } : undefined;
+}
+
+export async function putItem(item: Record<string, unknown>): Promise<void> {
+  await dynamoClient().send(new PutCommand({ TableName: table(), Item: item }));
+}
+
+export async function getItem(key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {
+  const result = await dynamoClient().send(new GetCommand({ TableName: table(), Key: key, ConsistentRead: true }));
+  return result.Item;
+}
+
+function indexValues(keyValues: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(keyValues).map(([name, value]) => [`:${name}`, value]));
+}
+
+function toRegistration(item: Record<string, unknown>): Registration {
+  const { pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, gsi3pk, gsi3sk, type, taskToken, awaiting, personHash, ...rest } = item;
+  return rest as unknown as Registration;
+}
+
+function encodeCursor(key: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
+  if (!cursor) return undefined;
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed;
+  } catch {
+    // fall through to the error below
+  }
+  throw new DomainError('INVALID_CURSOR', '分页游标无效，请从第一页重新查询', 400);
+}
+
+/**
+ * Gives the seat back: the registration leaves the unit's count and both locks are removed, in one transaction
+ * with the status change, so the enterprise and the person can be registered again (by this or another unit).
+ */
+export async function releaseRegistration(
+  registration: Registration,
+  status: Extract<RegistrationStatus, 'rejected' | 'withdrawn'>,
+  now: Date,
+): Promise<void> {
+  const { year, unit, registrationId, trainee } = registration;
+  const stored = await getItem(keys.registration(registrationId));
+  const hash = String(stored?.personHash ?? '');
+  const transactItems: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+    {
+      Update: {
+        TableName: table(),
+        Key: keys.registration(registrationId),
+        UpdateExpression:
+          'SET #status = :status, updatedAt = :now, gsi1sk = :gsi1sk, gsi3sk = :gsi3sk REMOVE taskToken, awaiting, gsi2pk, gsi2sk',
+        ConditionExpression: '#status = :from',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':status': status,
+          ':from': registration.status,
+          ':now': now.toISOString(),
+          ...indexValues(indexKeys.byUnit(year, unit, status, registrationId)),
+          ...indexValues(indexKeys.byYear(year, status, unit, registrationId)),
+        },
+      },
+    },
+    {
+      Update: {
+        TableName: table(),
+        Key: keys.unitQuota(year, unit),
+        UpdateExpression: 'ADD used :minusOne',
+        ConditionExpression: 'used > :zero',
+        ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
+      },
+    },
+    {
+      Delete: {
+        TableName: table(),
+        Key: keys.enterpriseLock(year, trainee.creditCode),
+        ConditionExpression: 'registrationId = :id',
+        ExpressionAttributeValues: { ':id': registrationId },
+      },
+    },
+    {
+      Delete: {
+        TableName: table(),
+        Key: keys.personLock(year, hash),
+        ConditionExpression: 'registrationId = :id',
+        ExpressionAttributeValues: { ':id': registrationId },
+      },
+    },
+  ];
+  if (registration.classNumber) {
+    transactItems.push({
+      Update: {
+        TableName: table(),
+        Key: keys.classSeats(year, registration.classNumber),
+        UpdateExpression: 'ADD used :minusOne',
+        ConditionExpression: 'used > :zero',
+        ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
+      },
+    });
+  }
+  await dynamoClient().send(new TransactWriteCommand({ TransactItems: transactItems }));
+}
+
+/**
+ * Takes a seat in a class and records the assignment together; false when the class is full.
+ */
+export async function assignSeat(
+  registration: Registration,
+  classNumber: number,
+  capacity: number,
+  now: Date,
+): Promise<boolean> {
+  const { year, unit, registrationId } = registration;
+  try {
+    await dynamoClient().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: table(),
+              Key: keys.classSeats(year, classNumber),
+              UpdateExpression: 'ADD used :one SET capacity = :capacity, #type = :type',
+              ConditionExpression: 'attribute_not_exists(used) OR used < :capacity',
+              ExpressionAttributeNames: { '#type': 'type' },
+              ExpressionAttributeValues: { ':one': 1, ':capacity': capacity, ':type': 'class-seats' },
+            },
+          },
+          {
+            Update: {
+              TableName: table(),
+              Key: keys.registration(registrationId),
+              UpdateExpression:
+                'SET #status = :status, classNumber = :classNumber, updatedAt = :now, gsi1sk = :gsi1sk, gsi3sk = :gsi3sk, gsi2pk = :gsi2pk, gsi2sk = :gsi2sk',
+              ConditionExpression: '#status = :from',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: {
+                ':status': 'assigned',
+                ':from': 'approved',
+                ':classNumber': classNumber,
+                ':now': now.toISOString(),
+                ...indexValues(indexKeys.byUnit(year, unit, 'assigned', registrationId)),
+                ...indexValues(indexKeys.byYear(year, 'assigned', unit, registrationId)),
+                ...indexValues(indexKeys.byClass(year, classNumber, registrationId)),
+              },
+            },
+          },
+        ],
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
+      return false;
+    }
+    throw error;
+  }
+}
+
+/** Certificate numbers run per class without gaps from concurrent issuers. */
+export async function nextCertificateSequence(year: number, classNumber: number): Promise<number> {
+  const result = await dynamoClient().send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: { pk: keys.classSeats(year, classNumber).pk, sk: `CERTSEQ#${String(classNumber).padStart(2, '0')}` },
+      UpdateExpression: 'ADD #sequence :one',
+      ExpressionAttributeNames: { '#sequence': 'sequence' },
+      ExpressionAttributeValues: { ':one': 1 },
+      ReturnValues: 'UPDATED_NEW',
+    }),
+  );
+  return Number(result.Attributes?.sequence);
+}

@@ -1,0 +1,103 @@
+/**
+ * A trainee's registration: one row of a unit's 附件4 that passed validation and was recorded within the unit's
+ * quota. Personal fields travel in `trainee`; everything that leaves the store for logs, keys or workflow
+ * payloads uses ids and masked values only.
+ */
+export const REGISTRATION_STATUSES = [
+  'nominated',
+  'approved',
+  'rejected',
+  'assigned',
+  'completed',
+  'incomplete',
+  'certified',
+  'withdrawn',
+  'failed',
+] as const;
+export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];
+
+export interface TraineeDetails {
+  readonly name: string;
+  readonly gender: '男' | '女';
+  readonly ethnicity: string;
+  readonly birthDate: string;
+  readonly idNumber: string;
+  readonly politicalStatus: string;
+  readonly education: string;
+  readonly enterpriseName: string;
+  readonly creditCode: string;
+  readonly position: string;
+  readonly isTopPerson: boolean;
+  readonly categories: readonly string[];
+  readonly industry: string;
+  readonly employees: number | null;
+  readonly revenue: number | null;
+  readonly mobile: string;
+  readonly email: string;
+  readonly preferredClass: number | null;
+  readonly remarks: string;
+}
+
+export interface Registration {
+  readonly registrationId: string;
+  readonly year: number;
+  readonly unit: string;
+  readonly status: RegistrationStatus;
+  readonly uploadId: string;
+  readonly row: number;
+  readonly trainee: TraineeDetails;
+  readonly classNumber?: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** What a list shows: enough to work with, with the ID number and contacts masked. */
+export interface RegistrationSummary {
+  readonly registrationId: string;
+  readonly year: number;
+  readonly unit: string;
+  readonly status: RegistrationStatus;
+  readonly name: string;
+  readonly enterpriseName: string;
+  readonly creditCode: string;
+  readonly position: string;
+  readonly idNumber: string;
+  readonly mobile: string;
+  readonly classNumber: number | null;
+  readonly preferredClass: number | null;
+  readonly createdAt: string;
+}
+
+export function isRegistrationStatus(value: string): value is RegistrationStatus {
+  return (REGISTRATION_STATUSES as readonly string[]).includes(value);
+}
+
+export function summarise(registration: Registration): RegistrationSummary {
+  const { trainee } = registration;
+  return {
+    registrationId: registration.registrationId,
+    year: registration.year,
+    unit: registration.unit,
+    status: registration.status,
+    name: trainee.name,
+    enterpriseName: trainee.enterpriseName,
+    creditCode: trainee.creditCode,
+    position: trainee.position,
+    idNumber: maskId(trainee.idNumber),
+    mobile: maskPhone(trainee.mobile),
+    classNumber: registration.classNumber ?? null,
+    preferredClass: trainee.preferredClass,
+    createdAt: registration.createdAt,
+  };
+}
+
+/** 110105********002X: region and the last four stay, so staff can tell two people apart without the number. */
+export function maskId(idNumber: string): string {
+  if (idNumber.length < 10) return '*'.repeat(idNumber.length);
+  return `${idNumber.slice(0, 6)}${'*'.repeat(idNumber.length - 10)}${idNumber.slice(-4)}`;
+}
+
+export function maskPhone(mobile: string): string {
+  if (mobile.length < 7) return '*'.repeat(mobile.length);
+  return `${mobile.slice(0, 3)}****${mobile.slice(-4)}`;
+}

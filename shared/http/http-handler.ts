@@ -1,0 +1,51 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import httpCors from '@middy/http-cors';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import httpSecurityHeaders from '@middy/http-security-headers';
+import type { APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { logger } from '../adapters/logger';
+import { DomainError } from '../domain/errors';
+import type { AuthorizedEvent } from './principal';
+
+export type HttpResult = { statusCode: number; headers?: Record<string, string>; body?: string; isBase64Encoded?: boolean };
+
+/**
+ * The one HTTP middleware stack: normalised headers, optional JSON body, security headers, CORS, and errors as
+ * `{ code, message }`. Known failures (DomainError) keep their status; anything else is a 500 whose body says
+ * only the correlation id, while the log keeps the details.
+ */
+export function httpHandler(fn: (event: AuthorizedEvent, context: Context) => Promise<HttpResult>) {
+  return middy<AuthorizedEvent, APIGatewayProxyResultV2>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(httpHeaderNormalizer())
+    .use(httpSecurityHeaders())
+    .use(httpCors({ origins: (process.env.ALLOWED_ORIGINS ?? '').split(',').filter(Boolean), credentials: false }))
+    .use(errorsAsJson())
+    .use(httpJsonBodyParser({ disableContentTypeError: true }))
+    .handler(fn as never);
+}
+
+export function json(statusCode: number, body: unknown): HttpResult {
+  return { statusCode, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) };
+}
+
+function errorsAsJson(): middy.MiddlewareObj<AuthorizedEvent, APIGatewayProxyResultV2> {
+  return {
+    onError: async (request) => {
+      const error = request.error as (Error & { statusCode?: number; expose?: boolean }) | null;
+      if (error instanceof DomainError) {
+        request.response = json(error.status, { code: error.code, message: error.message, ...error.details });
+        return;
+      }
+      if (error?.statusCode && error.statusCode < 500 && error.expose) {
+        request.response = json(error.statusCode, { code: 'BAD_REQUEST', message: `请求格式错误：${error.message}` });
+        return;
+      }
+      const correlationId = request.context.awsRequestId;
+      logger.error('Unhandled error', { correlationId, error: error as Error });
+      request.response = json(500, { code: 'INTERNAL', message: '服务器内部错误，请稍后重试', correlationId });
+    },
+  };
+}
