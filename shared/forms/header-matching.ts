@@ -66,17 +66,14 @@ export function matchHeaderRow(cells: readonly CellValue[], form: FormKind): Hea
 export const HEADER_ROW_THRESHOLD = 3;
 
 /**
- * The header row's form: the expected one when it matches, otherwise whichever form matches more required columns.
- * Undefined when the row is not a header row.
+ * The header row's form: whichever form's required columns it covers best (a share, since the unit form has fewer
+ * columns and shares 职务/手机号码/电子邮箱 with the trainee form); the expected form wins a tie. Undefined when the row
+ * is not a header row.
  */
 export function detectHeaderRow(cells: readonly CellValue[], expected?: FormKind): HeaderMatch | undefined {
-  const trainee = matchHeaderRow(cells, 'trainee');
-  const unit = matchHeaderRow(cells, 'unit');
-  const candidates = [trainee, unit].filter((match) => match.matchedRequired >= HEADER_ROW_THRESHOLD);
-  if (candidates.length === 0) return undefined;
-  const preferred = candidates.find((match) => match.form === expected);
-  if (preferred) return preferred;
-  // Ratio rather than count: the unit form has fewer columns, so a full unit header must beat a partial trainee one.
   const share = (match: HeaderMatch) => match.matchedRequired / (match.matchedRequired + match.missingRequired.length);
-  return candidates.sort((a, b) => share(b) - share(a))[0];
+  const candidates = [matchHeaderRow(cells, 'trainee'), matchHeaderRow(cells, 'unit')]
+    .filter((match) => match.matchedRequired >= HEADER_ROW_THRESHOLD)
+    .sort((a, b) => share(b) - share(a) || (a.form === expected ? -1 : b.form === expected ? 1 : 0));
+  return candidates[0];
 }

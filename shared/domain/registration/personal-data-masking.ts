@@ -12,8 +12,10 @@ function maskMiddle(value: string, keepStart: number, keepEnd: number): string {
 
 /** 11010519491231002X → 110105********002X; anything shorter is masked all the same. */
 export function maskIdNumber(value: string): string {
-  const chars = Array.from(value);
-  if (chars.length >= 10) return maskMiddle(value, 6, 4);
+  const length = Array.from(value).length;
+  if (length === 18) return maskMiddle(value, 6, 4);
+  // Malformed values can be near-complete IDs too: hide at least the birth-date-sized middle.
+  if (length >= 14) return maskMiddle(value, 4, 2);
   return maskMiddle(value, 1, 1);
 }
 

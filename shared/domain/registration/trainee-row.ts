@@ -243,10 +243,12 @@ function readYesNo(check: RowChecker, key: 'isTopPerson', text: string): boolean
 
 function readDeclaration(check: RowChecker, key: 'voluntary' | 'goodStanding'): boolean {
   const raw = check.raw(key);
+  const findingsBefore = check.findings.length;
   const text = check.text(key, { requiredCode: null });
   const value = typeof raw === 'boolean' ? raw : text === null ? undefined : parseYesNo(text);
   if (value === true) return true;
-  if (text !== null || raw === null) {
+  // A formula error or overlong cell has its own finding already; one message per cell is enough.
+  if (check.findings.length === findingsBefore) {
     check.error(
       'DECLARATION_REQUIRED',
       key,
