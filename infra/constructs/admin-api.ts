@@ -52,6 +52,10 @@ export class AdminApi extends Construct {
       id: 'AwsSolutions-COG3',
       reason: 'Threat protection needs the Cognito Plus plan; accounts are created by staff and MFA is required.',
     });
+    Validations.of(this.userPool).acknowledge({
+      id: 'AwsSolutions-COG8',
+      reason: 'The Plus feature plan is a cost decision left to the operator; MFA and a strong password policy apply.',
+    });
     new cognito.CfnUserPoolGroup(this, 'StaffGroup', {
       userPoolId: this.userPool.userPoolId,
       groupName: STAFF_GROUP,

@@ -6,7 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { TrainingFunction } from './training-function';
+import { acknowledgeGrants, TrainingFunction } from './training-function';
 
 export interface IntakeProps {
   readonly bucket: s3.IBucket;
@@ -40,6 +40,7 @@ export class Intake extends Construct {
     // The presigned POST is signed with this role, so it may only ever put objects under incoming/.
     props.bucket.grantPut(this.uploadUrl.fn, 'incoming/*');
     props.table.grantReadWriteData(this.uploadUrl.fn);
+    acknowledgeGrants(this.uploadUrl, 'tableIndexes', 'keyUse', 'bucketPut', 'incomingPrefix');
     Validations.of(this.uploadUrl.fn).acknowledge({
       id: 'Serverless-LambdaDLQ',
       reason: 'Invoked synchronously by API Gateway; the caller sees the error, so there is nothing to dead-letter.',
@@ -77,6 +78,11 @@ export class Intake extends Construct {
     props.bucket.grantRead(this.ingest.fn, 'incoming/*');
     props.bucket.grantPut(this.ingest.fn, 'reports/*');
     props.table.grantReadWriteData(this.ingest.fn);
+    acknowledgeGrants(this.ingest, 'tableIndexes', 'keyUse', 'bucketRead', 'bucketPut', 'incomingPrefix', 'reportsPrefix');
+    Validations.of(this.ingest.fn).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason: 'Async failures go to an on-failure destination (FailedUploads), which keeps the request and the error.',
+    });
     props.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new LambdaDestination(this.ingest.fn), {
       prefix: 'incoming/',
     });

@@ -2,7 +2,7 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
-import { TrainingFunction } from './training-function';
+import { acknowledgeGrants, TrainingFunction } from './training-function';
 
 export interface NoticesProps {
   /** The domain notices are sent from; SES verifies it by the DKIM records this construct outputs. */
@@ -45,6 +45,7 @@ export class Notices extends Construct {
       },
     });
     this.identity.grantSendEmail(this.sendNotice.fn);
+    acknowledgeGrants(this.sendNotice, 'tableIndexes');
     Validations.of(this.sendNotice.fn).acknowledge({
       id: 'Serverless-LambdaDLQ',
       reason: 'Invoked synchronously by Step Functions, whose Retry and Catch handle failures; a DLQ would never receive.',

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -6,7 +6,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { WORKFLOW_ERRORS } from '../../shared/domain/workflow';
-import { TrainingFunction } from './training-function';
+import { acknowledgeGrants, TrainingFunction } from './training-function';
 
 export interface WorkflowProps {
   readonly table: dynamodb.ITable;
@@ -38,6 +38,7 @@ export class Workflow extends Construct {
       environment: props.baseEnvironment,
     });
     props.table.grantReadWriteData(this.workflowTask.fn);
+    acknowledgeGrants(this.workflowTask, 'tableIndexes', 'keyUse');
     Validations.of(this.workflowTask.fn).acknowledge({
       id: 'Serverless-LambdaDLQ',
       reason: 'Invoked synchronously by Step Functions, whose Retry and Catch handle failures; a DLQ would never receive.',
@@ -153,5 +154,16 @@ export class Workflow extends Construct {
       tracingEnabled: true,
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
+    const role = this.stateMachine.role;
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray and CloudWatch Logs delivery actions have no resource-level permissions.',
+    });
+    for (const fn of [this.workflowTask.fn, props.sendNotice.fn]) {
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(fn.node.defaultChild as CfnElement)}.Arn>:*]`,
+        reason: 'Invoking a task function may target its versions and aliases (function ARN plus :*).',
+      });
+    }
   }
 }
