@@ -6,7 +6,9 @@ function maskMiddle(value: string, keepStart: number, keepEnd: number): string {
   const chars = Array.from(value);
   if (chars.length <= keepStart + keepEnd) return '*'.repeat(Math.max(chars.length, 4));
   return (
-    chars.slice(0, keepStart).join('') + '*'.repeat(Math.max(4, chars.length - keepStart - keepEnd)) + chars.slice(-keepEnd).join('')
+    chars.slice(0, keepStart).join('') +
+    '*'.repeat(Math.max(4, chars.length - keepStart - keepEnd)) +
+    chars.slice(-keepEnd).join('')
   );
 }
 

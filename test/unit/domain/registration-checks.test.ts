@@ -101,7 +101,9 @@ describe('contact details', () => {
 
 describe('choices', () => {
   it('splits categories on every separator clerks use', () => {
-    expect(splitCategories('专精特新中小企业、高新技术企业，创新型中小企业;科技型中小企业；独角兽企业/制造业单项冠军\n其他')).toHaveLength(7);
+    expect(
+      splitCategories('专精特新中小企业、高新技术企业，创新型中小企业;科技型中小企业；独角兽企业/制造业单项冠军\n其他'),
+    ).toHaveLength(7);
   });
 
   it.each([

@@ -42,7 +42,13 @@ describe('validateTraineeRow', () => {
   it('carries sheet, row and column on every finding', () => {
     const { findings } = validateTraineeRow({ ...validTrainee(1), mobile: '123' }, location, rules);
     expect(findings).toEqual([
-      expect.objectContaining({ code: 'MOBILE_FORMAT', sheet: '学员报名表', row: 7, column: 'mobile (X)', value: '1****3' }),
+      expect.objectContaining({
+        code: 'MOBILE_FORMAT',
+        sheet: '学员报名表',
+        row: 7,
+        column: 'mobile (X)',
+        value: '1****3',
+      }),
     ]);
   });
 
@@ -54,7 +60,11 @@ describe('validateTraineeRow', () => {
   });
 
   it('accepts a row with only a NOT_TOP_PERSON warning', () => {
-    const result = validateTraineeRow({ ...validTrainee(1), isTopPerson: '否', remarks: '一把手年事已高' }, location, rules);
+    const result = validateTraineeRow(
+      { ...validTrainee(1), isTopPerson: '否', remarks: '一把手年事已高' },
+      location,
+      rules,
+    );
     expect(result.findings.map((f) => [f.code, f.severity])).toEqual([['NOT_TOP_PERSON', 'warning']]);
     expect(result.record?.isTopPerson).toBe(false);
   });

@@ -8,11 +8,16 @@ import {
   validateResidentId,
 } from '../../../shared/domain/registration/index';
 
-const digits = (length: number) => fc.array(fc.constantFrom(...'0123456789'), { minLength: length, maxLength: length }).map((a) => a.join(''));
+const digits = (length: number) =>
+  fc.array(fc.constantFrom(...'0123456789'), { minLength: length, maxLength: length }).map((a) => a.join(''));
 
 /** Any real birth date 1900–2099 and any region/sequence digits. */
 const validId = fc
-  .tuple(digits(6), fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true }), digits(3))
+  .tuple(
+    digits(6),
+    fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true }),
+    digits(3),
+  )
   .map(([region, date, sequence]) => {
     const first17 = region + date.toISOString().slice(0, 10).replace(/-/g, '') + sequence;
     return first17 + residentIdCheckChar(first17);
@@ -31,7 +36,12 @@ const singleChange = (value: string) =>
 
 describe('resident ID (GB 11643-1999)', () => {
   it('accepts the notice example, lower-case x, full-width digits and spaces', () => {
-    expect(validateResidentId('11010519491231002X')).toEqual({ ok: true, idNumber: '11010519491231002X', birthDate: '1949-12-31', gender: '女' });
+    expect(validateResidentId('11010519491231002X')).toEqual({
+      ok: true,
+      idNumber: '11010519491231002X',
+      birthDate: '1949-12-31',
+      gender: '女',
+    });
     expect(validateResidentId('11010519491231002x').ok).toBe(true);
     expect(validateResidentId('１１０１０５１９４９１２３１００２Ｘ').ok).toBe(true);
     expect(validateResidentId(' 110105 19491231 002X ').ok).toBe(true);
@@ -65,7 +75,12 @@ describe('resident ID (GB 11643-1999)', () => {
   });
 
   it('property: any single-character change fails', () => {
-    fc.assert(fc.property(validId.chain((id) => singleChange(id)), (changed) => validateResidentId(changed).ok === false));
+    fc.assert(
+      fc.property(
+        validId.chain((id) => singleChange(id)),
+        (changed) => validateResidentId(changed).ok === false,
+      ),
+    );
   });
 });
 
@@ -91,6 +106,11 @@ describe('unified social credit code (GB 32100-2015)', () => {
   });
 
   it('property: any single-character change fails', () => {
-    fc.assert(fc.property(validCreditCode.chain((code) => singleChange(code)), (changed) => validateCreditCode(changed).ok === false));
+    fc.assert(
+      fc.property(
+        validCreditCode.chain((code) => singleChange(code)),
+        (changed) => validateCreditCode(changed).ok === false,
+      ),
+    );
   });
 });

@@ -6,7 +6,18 @@ import { BAD_TRAINEE_ROWS, badRowCorpus } from '../../fixtures/bad-trainee-rows'
 import { CLASS_NUMBERS } from '../../fixtures/registration-data';
 import { buildCsv, TRAINEE_HEADERS, traineeRow, traineeWorkbook } from '../../fixtures/spreadsheet-files';
 
-const FILE_LEVEL = new Set(['HEADER_MISSING', 'NO_DATA_ROWS', 'FORM_MISMATCH', 'FILE_TYPE', 'FILE_ENCRYPTED', 'FILE_ENCODING', 'FILE_TOO_LARGE', 'TOO_MANY_ROWS', 'ARCHIVE_UNSAFE', 'FILE_UNREADABLE']);
+const FILE_LEVEL = new Set([
+  'HEADER_MISSING',
+  'NO_DATA_ROWS',
+  'FORM_MISMATCH',
+  'FILE_TYPE',
+  'FILE_ENCRYPTED',
+  'FILE_ENCODING',
+  'FILE_TOO_LARGE',
+  'TOO_MANY_ROWS',
+  'ARCHIVE_UNSAFE',
+  'FILE_UNREADABLE',
+]);
 const UNIT_ONLY = new Set(['UNIT_CODE_UNKNOWN', 'UNIT_NAME_MISMATCH', 'PHONE_FORMAT']);
 
 const findingsByRow = (findings: readonly Finding[]) => {
@@ -41,7 +52,10 @@ describe('bad rows: each gets exactly its code', async () => {
   it('reads every row and keeps only the first, valid one and the warning-only one', () => {
     expect(xlsxReport.rows).toBe(rows.length + 1);
     expect(xlsxReport.unreadable).toBe(false);
-    expect(xlsxReport.trainees.map((t) => t.row)).toEqual([2, 2 + 1 + rows.findIndex((row) => row.case.severity === 'warning')]);
+    expect(xlsxReport.trainees.map((t) => t.row)).toEqual([
+      2,
+      2 + 1 + rows.findIndex((row) => row.case.severity === 'warning'),
+    ]);
   });
 
   const xlsxByRow = findingsByRow(xlsxReport.findings);
@@ -70,7 +84,9 @@ describe('bad rows: each gets exactly its code', async () => {
     for (const finding of findings.filter((f) => f.column?.startsWith('身份证号') && f.value)) {
       expect(finding.value).toMatch(/\*{4}/);
     }
-    const text = JSON.stringify(findings.map((f) => [f.message, f.column?.startsWith('统一社会信用代码') ? '' : f.value]));
+    const text = JSON.stringify(
+      findings.map((f) => [f.message, f.column?.startsWith('统一社会信用代码') ? '' : f.value]),
+    );
     expect(text).not.toMatch(/\d{17}[\dX]/);
     expect(text).not.toMatch(/1[3-9]\d{9}/);
     expect(text).not.toMatch(/(trainee\d+|zhangsan|contact)@/);
