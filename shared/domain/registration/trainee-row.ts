@@ -113,7 +113,7 @@ export function validateTraineeRow(
         'NOT_TOP_PERSON',
         'warning',
         'isTopPerson',
-        '学员不是企业一把手，已按备注中的推荐理由接收，待审核确认。',
+        '学员不是企业一把手，已在备注中说明推荐理由，待审核确认。',
         '否',
       );
     } else {

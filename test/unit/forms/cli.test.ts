@@ -1,0 +1,52 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../../shared/forms/cli';
+import { validTrainee } from '../../fixtures/registration-data';
+import { traineeWorkbook } from '../../fixtures/spreadsheet-files';
+
+const directory = mkdtempSync(join(tmpdir(), 'forms-cli-'));
+
+async function run(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('npm run validate', async () => {
+  const ok = join(directory, 'ok.xlsx');
+  const bad = join(directory, 'bad.xlsx');
+  const broken = join(directory, 'broken.xlsx');
+  writeFileSync(ok, await traineeWorkbook([validTrainee(1)]));
+  writeFileSync(bad, await traineeWorkbook([validTrainee(1), { ...validTrainee(2), email: 'nobody' }]));
+  writeFileSync(broken, 'not a workbook');
+
+  it('exit 0 and the JSON shape when the file is clean', async () => {
+    const result = await run(ok, '--json');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.out)).toEqual({ file: 'ok.xlsx', form: 'trainee', rows: 1, valid: true, findings: [] });
+  });
+
+  it('exit 1 with a zh-CN list when rows have errors', async () => {
+    const result = await run(bad);
+    expect(result.code).toBe(1);
+    expect(result.out).toContain('第 3 行 · 电子邮箱 (Q)  EMAIL_FORMAT');
+    expect(result.out).toContain('n***');
+    expect(result.out).not.toContain('nobody');
+  });
+
+  it('exit 2 when the file is unreadable or missing, or arguments are wrong', async () => {
+    expect((await run(broken, '--json')).code).toBe(2);
+    expect(JSON.parse((await run(broken, '--json')).out).findings[0].code).toBe('FILE_TYPE');
+    expect((await run(join(directory, 'missing.xlsx'))).code).toBe(2);
+    expect((await run()).code).toBe(2);
+    expect((await run(ok, '--form', 'other')).err).toContain('--form');
+  });
+
+  it('--form unit rejects a trainee form', async () => {
+    const result = await run(ok, '--form', 'unit', '--json');
+    expect(JSON.parse(result.out).findings[0].code).toBe('FORM_MISMATCH');
+  });
+});
