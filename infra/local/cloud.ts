@@ -2,10 +2,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import sesServer from 'aws-ses-v2-local';
 import S3rver from 's3rver';
 import { resetClients } from '../../shared/adapters/aws-clients';
 import { resetConfig } from '../../shared/adapters/config';
@@ -19,6 +19,9 @@ import { LocalAuth } from './local-auth';
 import { freePort } from './net';
 import { clampLongTimers, LocalStepFunctions } from './step-functions';
 import { localFunctionArn, synthesizeForLocal } from './synth';
+
+// aws-ses-v2-local is CommonJS with `exports.default`; require it as such.
+const sesServer = (createRequire(import.meta.url)('aws-ses-v2-local') as typeof import('aws-ses-v2-local')).default;
 
 export const TABLE_NAME = 'leading-talent-local';
 export const BUCKET_NAME = 'leading-talent-uploads-local';
