@@ -150,3 +150,13 @@ describe('choices', () => {
     ['-1', true, undefined],
   ])('count %s (integer %s) → %s', (input, integer, output) => expect(parseCount(input, { integer })).toBe(output));
 });
+
+describe('finding codes', () => {
+  it('keeps every stable code of issue 3 (codes are added, never renamed)', async () => {
+    const { FORM_FINDING_CODES } = await import('../../../shared/domain/registration/index');
+    const stable =
+      'REQUIRED ID_FORMAT ID_CHECKSUM ID_BIRTHDATE ID_NUMERIC_CELL GENDER_MISMATCH BIRTHDATE_MISMATCH USCC_FORMAT USCC_CHECKSUM MOBILE_FORMAT EMAIL_FORMAT ENUM_VALUE CATEGORY_REQUIRED NOT_TOP_PERSON DECLARATION_REQUIRED CLASS_UNKNOWN DUPLICATE_IN_FILE HEADER_MISSING FILE_TYPE FILE_TOO_LARGE TOO_MANY_ROWS ARCHIVE_UNSAFE FILE_UNREADABLE';
+    expect(stable.split(' ').filter((code) => !(code in FORM_FINDING_CODES))).toEqual([]);
+    expect(FORM_FINDING_CODES.NOT_TOP_PERSON[0]).toBe('warning');
+  });
+});
