@@ -5,7 +5,7 @@ import { getRegistration, getTaskToken, listRegistrations } from '../../shared/a
 import { getUpload } from '../../shared/adapters/upload-store';
 import { failWorkflowTask, resumeWorkflow } from '../../shared/adapters/workflow-client';
 import { DomainError } from '../../shared/domain/errors';
-import { isRegistrationStatus, REGISTRATION_STATUSES, summarise } from '../../shared/domain/registration';
+import { isRegistrationStatus, REGISTRATION_STATUSES, summarise } from '../../shared/domain/trainee-registration';
 import { WORKFLOW_ERRORS } from '../../shared/domain/workflow';
 import { buildTemplate } from '../../shared/forms';
 import { type HttpResult, httpHandler, json } from '../../shared/http/http-handler';

@@ -16,7 +16,7 @@ import {
 import { evaluateCompletion, type SessionRecord } from '../../shared/domain/attendance';
 import { certificateNumber, VERIFICATION_ALPHABET } from '../../shared/domain/certificate';
 import { classPreferenceOrder, closeTimeoutSeconds } from '../../shared/domain/class-assignment';
-import type { Registration } from '../../shared/domain/registration';
+import type { Registration } from '../../shared/domain/trainee-registration';
 
 const taskSchema = z.object({
   action: z.enum([

@@ -105,8 +105,9 @@ export class LocalCloud {
     if (Number.isNaN(now)) throw new Error(`Not a valid start time: ${this.options.now}`);
     Object.assign(process.env, {
       AWS_REGION: 'cn-north-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
+      // s3rver checks signatures against its fixed development credentials; the other emulators accept any.
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
       AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
       AWS_ENDPOINT_URL_S3: s3Endpoint,
       AWS_ENDPOINT_URL_SESV2: sesEndpoint,

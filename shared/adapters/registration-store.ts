@@ -8,7 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../domain/errors';
-import type { Registration, RegistrationStatus } from '../domain/registration';
+import type { Registration, RegistrationStatus } from '../domain/trainee-registration';
 import { dynamoClient } from './aws-clients';
 import { loadConfig } from './config';
 import { indexKeys, keys } from './keys';
@@ -82,9 +82,9 @@ export async function recordRegistration(request: RecordRequest): Promise<Record
               Update: {
                 TableName: table(),
                 Key: keys.unitQuota(year, unit),
-                UpdateExpression: 'ADD used :one SET quota = :quota, #type = :type, unit = :unit, #year = :year',
+                UpdateExpression: 'ADD used :one SET quota = :quota, #type = :type, #unit = :unit, #year = :year',
                 ConditionExpression: 'attribute_not_exists(used) OR used < :quota',
-                ExpressionAttributeNames: { '#type': 'type', '#year': 'year' },
+                ExpressionAttributeNames: { '#type': 'type', '#year': 'year', '#unit': 'unit' },
                 ExpressionAttributeValues: { ':one': 1, ':quota': quota, ':type': 'quota', ':unit': unit, ':year': year },
               },
             },
@@ -145,7 +145,7 @@ export async function listRegistrations(query: ListQuery): Promise<Page<Registra
     input.KeyConditionExpression = 'gsi2pk = :pk';
     values[':pk'] = gsi2pk;
     if (query.unit) {
-      filters.push('unit = :unit');
+      filters.push('#unit = :unit');
       values[':unit'] = query.unit;
     }
     if (query.status) {
@@ -165,7 +165,10 @@ export async function listRegistrations(query: ListQuery): Promise<Page<Registra
   }
   if (filters.length > 0) {
     input.FilterExpression = filters.join(' AND ');
-    if (query.status) input.ExpressionAttributeNames = { '#status': 'status' };
+    input.ExpressionAttributeNames = {
+      ...(query.unit ? { '#unit': 'unit' } : {}),
+      ...(query.status ? { '#status': 'status' } : {}),
+    };
   }
   input.ExpressionAttributeValues = values;
   try {

@@ -14,7 +14,7 @@ import { startTraineeWorkflow } from '../adapters/workflow-client';
 import type { Finding } from '../domain/errors';
 import { escapeHtml } from '../domain/notices';
 import { isBeforeDeadline, type Programme } from '../domain/programme';
-import type { Registration } from '../domain/registration';
+import type { Registration } from '../domain/trainee-registration';
 import { findUnit } from '../domain/units';
 import { CONTENT_TYPES, MAX_UPLOAD_BYTES, parseUploadKey, type UploadRecord } from '../domain/upload';
 import { buildFindingsWorkbook, type TraineeRecord, type ValidationReport, validateUpload } from '../forms';
