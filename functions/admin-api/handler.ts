@@ -36,7 +36,10 @@ export const handler = httpHandler(async (event) => {
 });
 
 const listQuerySchema = z.object({
-  unit: z.string().regex(/^\d{6}$/, 'unit 须为 6 位单位代码').optional(),
+  unit: z
+    .string()
+    .regex(/^\d{6}$/, 'unit 须为 6 位单位代码')
+    .optional(),
   status: z
     .string()
     .refine(isRegistrationStatus, `status 须为 ${REGISTRATION_STATUSES.join('/')} 之一`)
@@ -117,7 +120,8 @@ const TEMPLATE_FILE_NAMES = { trainee: '附件4-领军人才培训学员报名�
 
 async function templateRoute(event: AuthorizedEvent): Promise<HttpResult> {
   const match = TEMPLATE_NAMES.exec(pathParameter(event, 'templateName'));
-  if (!match) throw new DomainError('NOT_FOUND', '模板不存在，可选 trainee.xlsx、trainee.csv、unit.xlsx、unit.csv', 404);
+  if (!match)
+    throw new DomainError('NOT_FOUND', '模板不存在，可选 trainee.xlsx、trainee.csv、unit.xlsx、unit.csv', 404);
   const form = match[1] as 'trainee' | 'unit';
   const format = match[2] as 'xlsx' | 'csv';
   const programme = await requireProgramme();

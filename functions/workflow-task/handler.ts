@@ -112,7 +112,10 @@ const steps: Record<Task['action'], (task: Task, registration: Registration) => 
     if (!registration.classNumber) throw new WorkflowStepError('NotAssigned', 'registration has no class');
     const sequence = await nextCertificateSequence(registration.year, registration.classNumber);
     const number = certificateNumber(registration.year, registration.classNumber, sequence);
-    const verificationCode = Array.from({ length: 8 }, () => VERIFICATION_ALPHABET[randomInt(VERIFICATION_ALPHABET.length)]).join('');
+    const verificationCode = Array.from(
+      { length: 8 },
+      () => VERIFICATION_ALPHABET[randomInt(VERIFICATION_ALPHABET.length)],
+    ).join('');
     await updateRegistrationStatus(registration, 'certified', systemClock.now(), {
       certificate: { number, verificationCode, issuedAt: systemClock.now().toISOString() },
     });

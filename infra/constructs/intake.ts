@@ -78,7 +78,15 @@ export class Intake extends Construct {
     props.bucket.grantRead(this.ingest.fn, 'incoming/*');
     props.bucket.grantPut(this.ingest.fn, 'reports/*');
     props.table.grantReadWriteData(this.ingest.fn);
-    acknowledgeGrants(this.ingest, 'tableIndexes', 'keyUse', 'bucketRead', 'bucketPut', 'incomingPrefix', 'reportsPrefix');
+    acknowledgeGrants(
+      this.ingest,
+      'tableIndexes',
+      'keyUse',
+      'bucketRead',
+      'bucketPut',
+      'incomingPrefix',
+      'reportsPrefix',
+    );
     Validations.of(this.ingest.fn).acknowledge({
       id: 'Serverless-LambdaDLQ',
       reason: 'Async failures go to an on-failure destination (FailedUploads), which keeps the request and the error.',

@@ -48,7 +48,8 @@ export class Notices extends Construct {
     acknowledgeGrants(this.sendNotice, 'tableIndexes');
     Validations.of(this.sendNotice.fn).acknowledge({
       id: 'Serverless-LambdaDLQ',
-      reason: 'Invoked synchronously by Step Functions, whose Retry and Catch handle failures; a DLQ would never receive.',
+      reason:
+        'Invoked synchronously by Step Functions, whose Retry and Catch handle failures; a DLQ would never receive.',
     });
   }
 

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -84,7 +84,8 @@ export class TrainingFunction extends Construct {
   acknowledgeGrantWildcards(wildcards: readonly string[], reason: string): void {
     const role = this.fn.role;
     if (!role) return;
-    for (const wildcard of wildcards) Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[${wildcard}]`, reason });
+    for (const wildcard of wildcards)
+      Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[${wildcard}]`, reason });
   }
 }
 
@@ -92,11 +93,11 @@ export class TrainingFunction extends Construct {
 export const GRANT_WILDCARDS = {
   tableIndexes: {
     wildcards: ['Resource::<RegistrationsTable.Arn>/index/*'],
-    reason: 'Queries the table\'s own GSIs (byUnit, byClass, byYear); index ARNs can only be granted as index/*.',
+    reason: "Queries the table's own GSIs (byUnit, byClass, byYear); index ARNs can only be granted as index/*.",
   },
   keyUse: {
     wildcards: ['Action::kms:GenerateDataKey*', 'Action::kms:ReEncrypt*'],
-    reason: 'Encrypts through the system\'s one customer-managed key; the action families are scoped to that key.',
+    reason: "Encrypts through the system's one customer-managed key; the action families are scoped to that key.",
   },
   bucketRead: {
     wildcards: ['Action::s3:GetObject*', 'Action::s3:GetBucket*', 'Action::s3:List*'],
@@ -119,5 +120,6 @@ export const GRANT_WILDCARDS = {
 export type GrantWildcardFamily = keyof typeof GRANT_WILDCARDS;
 
 export function acknowledgeGrants(fn: TrainingFunction, ...families: GrantWildcardFamily[]): void {
-  for (const family of families) fn.acknowledgeGrantWildcards(GRANT_WILDCARDS[family].wildcards, GRANT_WILDCARDS[family].reason);
+  for (const family of families)
+    fn.acknowledgeGrantWildcards(GRANT_WILDCARDS[family].wildcards, GRANT_WILDCARDS[family].reason);
 }

@@ -31,7 +31,8 @@ export class Workflow extends Construct {
     super(scope, id);
     this.workflowTask = new TrainingFunction(this, 'WorkflowTask', {
       name: 'workflow-task',
-      description: 'The steps of the trainee workflow: await review, release seat, assign class, attendance, certificate',
+      description:
+        'The steps of the trainee workflow: await review, release seat, assign class, attendance, certificate',
       timeout: Duration.seconds(30),
       memorySize: 512,
       logKey: props.key,
@@ -41,7 +42,8 @@ export class Workflow extends Construct {
     acknowledgeGrants(this.workflowTask, 'tableIndexes', 'keyUse');
     Validations.of(this.workflowTask.fn).acknowledge({
       id: 'Serverless-LambdaDLQ',
-      reason: 'Invoked synchronously by Step Functions, whose Retry and Catch handle failures; a DLQ would never receive.',
+      reason:
+        'Invoked synchronously by Step Functions, whose Retry and Catch handle failures; a DLQ would never receive.',
     });
 
     const step = (name: string, action: string, resultPath: string | undefined = sfn.JsonPath.DISCARD) =>
@@ -85,12 +87,20 @@ export class Workflow extends Construct {
         retryOnServiceExceptions: true,
       });
 
-    const failed = new sfn.Fail(this, 'Failed', { error: 'WorkflowFailed', cause: 'A workflow step failed; see RecordFailure' });
+    const failed = new sfn.Fail(this, 'Failed', {
+      error: 'WorkflowFailed',
+      cause: 'A workflow step failed; see RecordFailure',
+    });
     const recordFailure = step('RecordFailure', 'recordFailure', sfn.JsonPath.DISCARD).next(failed);
     const withdrawn = new sfn.Succeed(this, 'Withdrawn');
 
     const notifyNominated = notify('NotifyNominated', 'nominated');
-    const awaitReview = awaitPerson('AwaitReview', 'awaitReview', sfn.Timeout.duration(props.reviewTimeout), '$.review');
+    const awaitReview = awaitPerson(
+      'AwaitReview',
+      'awaitReview',
+      sfn.Timeout.duration(props.reviewTimeout),
+      '$.review',
+    );
     const releaseSeat = step('ReleaseSeat', 'releaseSeat');
     const notifyRejected = notify('NotifyRejected', 'rejected');
     const assignClass = step('AssignClass', 'assignClass', '$.assignment');
@@ -129,14 +139,18 @@ export class Workflow extends Construct {
       new sfn.Choice(this, 'ReviewDecision')
         .when(
           sfn.Condition.stringEquals('$.review.decision', 'approved'),
-          assignClass.next(notifyAssigned).next(awaitClassClose).next(evaluateAttendance).next(
-            new sfn.Choice(this, 'Completed?')
-              .when(
-                sfn.Condition.booleanEquals('$.completion.complete', true),
-                issueCertificate.next(notifyCertified).next(new sfn.Succeed(this, 'Certified')),
-              )
-              .otherwise(notifyIncomplete.next(new sfn.Succeed(this, 'Incomplete'))),
-          ),
+          assignClass
+            .next(notifyAssigned)
+            .next(awaitClassClose)
+            .next(evaluateAttendance)
+            .next(
+              new sfn.Choice(this, 'Completed?')
+                .when(
+                  sfn.Condition.booleanEquals('$.completion.complete', true),
+                  issueCertificate.next(notifyCertified).next(new sfn.Succeed(this, 'Certified')),
+                )
+                .otherwise(notifyIncomplete.next(new sfn.Succeed(this, 'Incomplete'))),
+            ),
         )
         .otherwise(releaseSeat.next(notifyRejected).next(new sfn.Succeed(this, 'Rejected'))),
     );

@@ -235,7 +235,10 @@ export class LocalCloud {
     this.s3.on('event', (event: { Records: { eventName: string; s3: { object: { key: string } } }[] }) => {
       const record = event.Records[0];
       // The stack notifies ingest for ObjectCreated under incoming/ only; so does the local cloud.
-      if (record?.eventName.startsWith('ObjectCreated') && decodeURIComponent(record.s3.object.key).startsWith('incoming/')) {
+      if (
+        record?.eventName.startsWith('ObjectCreated') &&
+        decodeURIComponent(record.s3.object.key).startsWith('incoming/')
+      ) {
         void this.invokeAsync('ingest-upload', event);
       }
     });
@@ -260,7 +263,10 @@ export class LocalCloud {
     await this.dynamo.client().send(
       new PutItemCommand({
         TableName: TABLE_NAME,
-        Item: marshall({ ...keys.programme(PROGRAMME_YEAR), type: 'programme', programme }, { removeUndefinedValues: true }),
+        Item: marshall(
+          { ...keys.programme(PROGRAMME_YEAR), type: 'programme', programme },
+          { removeUndefinedValues: true },
+        ),
       }),
     );
   }

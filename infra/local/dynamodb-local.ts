@@ -37,14 +37,22 @@ export class DynamoDbLocal {
     ]
       .map((arg) => `'${arg.replace(/'/g, "'\\''")}'`)
       .join(' ');
-    this.child = spawn('sh', ['-c', `${java} >/dev/null 2>&1 & pid=$!; trap 'kill $pid 2>/dev/null' EXIT INT TERM; cat >/dev/null`], {
-      stdio: ['pipe', 'ignore', 'inherit'],
-    });
+    this.child = spawn(
+      'sh',
+      ['-c', `${java} >/dev/null 2>&1 & pid=$!; trap 'kill $pid 2>/dev/null' EXIT INT TERM; cat >/dev/null`],
+      {
+        stdio: ['pipe', 'ignore', 'inherit'],
+      },
+    );
     this.endpoint = `http://127.0.0.1:${port}`;
     const client = this.client();
-    await waitUntil(async () => {
-      await client.send(new ListTablesCommand({}));
-    }, 30_000, 'DynamoDB Local did not start within 30 s (is Java 17 installed?)');
+    await waitUntil(
+      async () => {
+        await client.send(new ListTablesCommand({}));
+      },
+      30_000,
+      'DynamoDB Local did not start within 30 s (is Java 17 installed?)',
+    );
     return this.endpoint;
   }
 

@@ -16,7 +16,11 @@ for (const name of files) {
   const failed = JSON.parse(readFileSync(join(dir, name), 'utf8')) as FailedEvent;
   const { handler } = await import(functionEntry(failed.function as FunctionName));
   try {
-    await handler(failed.event, { awsRequestId: failed.id, functionName: failed.function, getRemainingTimeInMillis: () => 300_000 });
+    await handler(failed.event, {
+      awsRequestId: failed.id,
+      functionName: failed.function,
+      getRemainingTimeInMillis: () => 300_000,
+    });
     rmSync(join(dir, name));
     replayed++;
   } catch (error) {

@@ -38,6 +38,7 @@ try {
 }
 
 function localEnvironment(): Record<string, string> {
-  const names = /^(AWS_|TABLE_NAME|UPLOADS_BUCKET|STATE_MACHINE_ARN|PROGRAMME_YEAR|PUBLIC_BASE_URL|MAIL_|S3_|CLOCK_|PERSON_HASH_KEY|POWERTOOLS_)/;
+  const names =
+    /^(AWS_|TABLE_NAME|UPLOADS_BUCKET|STATE_MACHINE_ARN|PROGRAMME_YEAR|PUBLIC_BASE_URL|MAIL_|S3_|CLOCK_|PERSON_HASH_KEY|POWERTOOLS_)/;
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => names.test(name))) as Record<string, string>;
 }

@@ -179,7 +179,11 @@ export class LocalStepFunctions {
       },
       (error: Error) => {
         execution.status =
-          error.name === 'ExecutionAbortedError' ? 'ABORTED' : error.name === 'ExecutionTimeoutError' ? 'TIMED_OUT' : 'FAILED';
+          error.name === 'ExecutionAbortedError'
+            ? 'ABORTED'
+            : error.name === 'ExecutionTimeoutError'
+              ? 'TIMED_OUT'
+              : 'FAILED';
         execution.error = (error as Error & { error?: string }).error ?? error.name;
         execution.cause = error.message;
         execution.stopDate = new Date();
@@ -262,7 +266,8 @@ export class LocalStepFunctions {
   }
 
   private dropCallbacksOf(executionArn: string): void {
-    for (const [token, pending] of this.callbacks) if (pending.executionArn === executionArn) this.callbacks.delete(token);
+    for (const [token, pending] of this.callbacks)
+      if (pending.executionArn === executionArn) this.callbacks.delete(token);
   }
 }
 

@@ -85,7 +85,13 @@ export async function recordRegistration(request: RecordRequest): Promise<Record
                 UpdateExpression: 'ADD used :one SET quota = :quota, #type = :type, #unit = :unit, #year = :year',
                 ConditionExpression: 'attribute_not_exists(used) OR used < :quota',
                 ExpressionAttributeNames: { '#type': 'type', '#year': 'year', '#unit': 'unit' },
-                ExpressionAttributeValues: { ':one': 1, ':quota': quota, ':type': 'quota', ':unit': unit, ':year': year },
+                ExpressionAttributeValues: {
+                  ':one': 1,
+                  ':quota': quota,
+                  ':type': 'quota',
+                  ':unit': unit,
+                  ':year': year,
+                },
               },
             },
           ],
@@ -261,7 +267,8 @@ function indexValues(keyValues: Record<string, string>): Record<string, string> 
 }
 
 function toRegistration(item: Record<string, unknown>): Registration {
-  const { pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, gsi3pk, gsi3sk, type, taskToken, awaiting, personHash, ...rest } = item;
+  const { pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, gsi3pk, gsi3sk, type, taskToken, awaiting, personHash, ...rest } =
+    item;
   return rest as unknown as Registration;
 }
 
@@ -398,7 +405,10 @@ export async function assignSeat(
     );
     return true;
   } catch (error) {
-    if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
+    if (
+      error instanceof TransactionCanceledException &&
+      error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+    ) {
       return false;
     }
     throw error;

@@ -1,4 +1,9 @@
-import { ExecutionAlreadyExists, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  ExecutionAlreadyExists,
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import type { WorkflowInput } from '../domain/workflow';
 import { sfnClient } from './aws-clients';
 import { loadConfig } from './config';
@@ -16,7 +21,10 @@ export async function startTraineeWorkflow(input: WorkflowInput): Promise<'start
     );
     return 'started';
   } catch (error) {
-    if (error instanceof ExecutionAlreadyExists || (error instanceof Error && error.name === 'ExecutionAlreadyExists')) {
+    if (
+      error instanceof ExecutionAlreadyExists ||
+      (error instanceof Error && error.name === 'ExecutionAlreadyExists')
+    ) {
       return 'already-started';
     }
     throw error;

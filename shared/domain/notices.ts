@@ -57,7 +57,10 @@ export function composeNotice(context: NoticeContext): ComposedNotice {
     case 'certified':
       return {
         subject: `【${title}】结业证书`,
-        paragraphs: [greeting, `祝贺您完成${classLine}结业证书已颁发。欢迎对课程设置、师资力量、组织管理、实际效果进行评价。`],
+        paragraphs: [
+          greeting,
+          `祝贺您完成${classLine}结业证书已颁发。欢迎对课程设置、师资力量、组织管理、实际效果进行评价。`,
+        ],
       };
     case 'withdrawn':
       return {

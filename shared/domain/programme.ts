@@ -42,7 +42,11 @@ export const programmeSchema = z
       }
       numbers.add(trainingClass.number);
       if (trainingClass.endDate < trainingClass.startDate) {
-        ctx.addIssue({ code: 'custom', message: `class ${trainingClass.number} ends before it starts`, path: ['classes'] });
+        ctx.addIssue({
+          code: 'custom',
+          message: `class ${trainingClass.number} ends before it starts`,
+          path: ['classes'],
+        });
       }
     }
     for (const code of Object.keys(programme.quotas)) {

@@ -47,10 +47,17 @@ export function parseUploadKey(key: string): ParsedUploadKey | undefined {
   const match = KEY_PATTERN.exec(key);
   if (!match) return undefined;
   const [, year, unit, uploadId, extension] = match;
-  return { year: Number(year), unit: unit as string, uploadId: uploadId as string, extension: extension as UploadExtension };
+  return {
+    year: Number(year),
+    unit: unit as string,
+    uploadId: uploadId as string,
+    extension: extension as UploadExtension,
+  };
 }
 
 export function extensionOf(fileName: string): UploadExtension | undefined {
   const extension = fileName.toLowerCase().split('.').pop();
-  return (UPLOAD_EXTENSIONS as readonly string[]).includes(extension ?? '') ? (extension as UploadExtension) : undefined;
+  return (UPLOAD_EXTENSIONS as readonly string[]).includes(extension ?? '')
+    ? (extension as UploadExtension)
+    : undefined;
 }

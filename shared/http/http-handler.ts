@@ -9,7 +9,12 @@ import { logger } from '../adapters/logger';
 import { DomainError } from '../domain/errors';
 import type { AuthorizedEvent } from './principal';
 
-export type HttpResult = { statusCode: number; headers?: Record<string, string>; body?: string; isBase64Encoded?: boolean };
+export type HttpResult = {
+  statusCode: number;
+  headers?: Record<string, string>;
+  body?: string;
+  isBase64Encoded?: boolean;
+};
 
 /**
  * The one HTTP middleware stack: normalised headers, optional JSON body, security headers, CORS, and errors as

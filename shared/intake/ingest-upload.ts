@@ -42,7 +42,10 @@ export async function ingestUpload(rawKey: string): Promise<IngestResult> {
   }
   const upload = await getUpload(parsedKey.uploadId);
   if (!upload || upload.key !== key || upload.unit !== parsedKey.unit || upload.year !== parsedKey.year) {
-    logger.warn('Ignoring object with no matching upload request', { uploadId: parsedKey.uploadId, code: 'UPLOAD_UNKNOWN' });
+    logger.warn('Ignoring object with no matching upload request', {
+      uploadId: parsedKey.uploadId,
+      code: 'UPLOAD_UNKNOWN',
+    });
     return { key, outcome: 'ignored', uploadId: parsedKey.uploadId };
   }
   logger.appendKeys({ uploadId: upload.uploadId, unit: upload.unit });
@@ -68,7 +71,10 @@ export async function ingestUpload(rawKey: string): Promise<IngestResult> {
     });
   }
 
-  const findings: Finding[] = [...fileFindings, ...(report?.findings ?? []).map((f) => ({ file: upload.fileName, ...f }))];
+  const findings: Finding[] = [
+    ...fileFindings,
+    ...(report?.findings ?? []).map((f) => ({ file: upload.fileName, ...f })),
+  ];
   let accepted = 0;
   if (report && programme && !report.unreadable) {
     if (upload.form === 'trainee') {
@@ -166,7 +172,11 @@ async function recordTrainees(
         );
         break;
       case 'duplicate-person':
-        rowFinding(record, 'DUPLICATE_PERSON', `该学员本年度已由${findUnit(outcome.heldByUnit)?.name ?? outcome.heldByUnit}报名`);
+        rowFinding(
+          record,
+          'DUPLICATE_PERSON',
+          `该学员本年度已由${findUnit(outcome.heldByUnit)?.name ?? outcome.heldByUnit}报名`,
+        );
         break;
     }
   }

@@ -38,7 +38,10 @@ describe('one registration end to end', () => {
 
   it('uploads a one-row CSV, records the registration, starts its workflow and sends the nominated email', async () => {
     const unitToken = endpoints.tokens['110000'] as string;
-    const issued = await api(endpoints, '/uploads', { token: unitToken, body: { form: 'trainee', fileName: '报名表.csv' } });
+    const issued = await api(endpoints, '/uploads', {
+      token: unitToken,
+      body: { form: 'trainee', fileName: '报名表.csv' },
+    });
     expect(issued.status).toBe(201);
     expect(issued.body.key).toBe(`incoming/2024/110000/${issued.body.uploadId}.csv`);
     expect(issued.body.fields.key).toBe(issued.body.key);
@@ -49,18 +52,26 @@ describe('one registration end to end', () => {
     const csv = buildCsv(TRAINEE_HEADERS, [traineeRow(trainee)]);
     expect(await postToPresigned(issued.body, csv, '报名表.csv')).toBeLessThan(300);
 
-    const report = await eventually(async () => {
-      const response = await api(endpoints, `/uploads/${issued.body.uploadId}/report`, { token: unitToken });
-      return response.body.status === 'pending' ? undefined : response;
-    }, 30_000, 'the upload report');
+    const report = await eventually(
+      async () => {
+        const response = await api(endpoints, `/uploads/${issued.body.uploadId}/report`, { token: unitToken });
+        return response.body.status === 'pending' ? undefined : response;
+      },
+      30_000,
+      'the upload report',
+    );
     expect(report.status).toBe(200);
     expect(report.body).toMatchObject({ uploadId: issued.body.uploadId, status: 'done', rows: 1, accepted: 1 });
     expect(report.body.findings.filter((f: { severity: string }) => f.severity === 'error')).toEqual([]);
 
-    const mail = await eventually(async () => {
-      const mails = await outbox(endpoints);
-      return mails.find((m) => m.to === trainee.email && m.subject.includes('报名已受理'));
-    }, 30_000, 'the nominated email');
+    const mail = await eventually(
+      async () => {
+        const mails = await outbox(endpoints);
+        return mails.find((m) => m.to === trainee.email && m.subject.includes('报名已受理'));
+      },
+      30_000,
+      'the nominated email',
+    );
     expect(mail.text ?? mail.html).toContain(String(trainee.name));
 
     const listed = await api(endpoints, '/registrations', { token: endpoints.tokens.staff });

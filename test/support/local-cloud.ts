@@ -20,7 +20,11 @@ export async function startTestCloud(
   };
 }
 
-export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const value = await probe();
@@ -40,7 +44,9 @@ export interface StoredMail {
 /** The SES emulator's outbox, as its store endpoint reports it. */
 export async function outbox(endpoints: Endpoints): Promise<StoredMail[]> {
   const response = await fetch(endpoints.mailStore);
-  const store = (await response.json()) as { emails: { subject: string; destination: { to: string[] }; body: { text?: string; html?: string } }[] };
+  const store = (await response.json()) as {
+    emails: { subject: string; destination: { to: string[] }; body: { text?: string; html?: string } }[];
+  };
   return store.emails.map((mail) => ({
     subject: mail.subject,
     to: mail.destination.to.join(','),
@@ -53,6 +59,7 @@ export async function api(
   endpoints: Endpoints,
   path: string,
   init: { token?: string; method?: string; body?: unknown } = {},
+  // biome-ignore lint/suspicious/noExplicitAny: tests assert response bodies field by field
 ): Promise<{ status: number; body: any }> {
   const response = await fetch(`${endpoints.api}${path}`, {
     method: init.method ?? (init.body ? 'POST' : 'GET'),
