@@ -16,6 +16,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'GET', path: '/registrations', target: 'admin-api' },
   { method: 'GET', path: '/registrations/{registrationId}', target: 'admin-api' },
   { method: 'POST', path: '/registrations/{registrationId}/review', target: 'admin-api' },
+  { method: 'POST', path: '/registrations/{registrationId}/withdraw', target: 'admin-api' },
   { method: 'GET', path: '/templates/{templateName}', target: 'admin-api' },
   { method: 'GET', path: '/programme', target: 'admin-api' },
 ];

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { loadConfig } from '../../shared/adapters/config';
 import { loadProgramme } from '../../shared/adapters/programme-store';
-import { getRegistration, getTaskToken, listRegistrations } from '../../shared/adapters/registration-store';
+import { systemClock } from '../../shared/adapters/clock';
+import {
+  getRegistration,
+  getTaskToken,
+  listRegistrations,
+  releaseRegistration,
+} from '../../shared/adapters/registration-store';
+import { findClass } from '../../shared/domain/programme';
 import { getUpload } from '../../shared/adapters/upload-store';
 import { failWorkflowTask, resumeWorkflow } from '../../shared/adapters/workflow-client';
 import { DomainError } from '../../shared/domain/errors';
@@ -23,6 +30,7 @@ const routes: Record<string, Route> = {
   'GET /registrations': listRoute,
   'GET /registrations/{registrationId}': getRegistrationRoute,
   'POST /registrations/{registrationId}/review': reviewRoute,
+  'POST /registrations/{registrationId}/withdraw': withdrawRoute,
   'GET /uploads/{uploadId}/report': uploadReportRoute,
   'GET /templates/{templateName}': templateRoute,
   'GET /programme': programmeRoute,
@@ -95,6 +103,45 @@ async function reviewRoute(event: AuthorizedEvent, principal: Principal): Promis
     await failWorkflowTask(waiting.taskToken, WORKFLOW_ERRORS.rejected, body.data.reason ?? 'rejected by staff');
   }
   return json(202, { registrationId, decision: body.data.decision });
+}
+
+const WITHDRAWABLE = new Set(['nominated', 'approved', 'assigned']);
+
+/**
+ * A unit withdraws its trainee before the class starts (notice 二(二): participation is voluntary). Seat, quota
+ * and locks are released in one transaction; the waiting workflow is then ended on its withdrawal path.
+ */
+async function withdrawRoute(event: AuthorizedEvent, principal: Principal): Promise<HttpResult> {
+  const registrationId = pathParameter(event, 'registrationId');
+  const registration = await getRegistration(registrationId);
+  if (!registration) throw new DomainError('NOT_FOUND', '报名记录不存在', 404);
+  requireAccessToUnit(principal, registration.unit);
+  if (!WITHDRAWABLE.has(registration.status)) {
+    throw new DomainError('NOT_WITHDRAWABLE', `该报名当前状态为 ${registration.status}，不能撤回`, 409);
+  }
+  const now = systemClock.now();
+  if (registration.classNumber) {
+    const programme = await requireProgramme();
+    const trainingClass = findClass(programme, registration.classNumber);
+    if (trainingClass && now.getTime() >= Date.parse(`${trainingClass.startDate}T00:00:00+08:00`)) {
+      throw new DomainError(
+        'CLASS_STARTED',
+        `第${trainingClass.number}期已于 ${trainingClass.startDate} 开班，不能撤回`,
+        409,
+      );
+    }
+  }
+  const waiting = await getTaskToken(registrationId);
+  await releaseRegistration(registration, 'withdrawn', now);
+  if (waiting) {
+    await failWorkflowTask(waiting.taskToken, WORKFLOW_ERRORS.withdrawn, 'withdrawn by the recommending unit').catch(
+      (error: Error) => {
+        // The wait already ended (timed out or answered); the next step sees the withdrawn status instead.
+        if (error.name !== 'TaskTimedOut' && error.name !== 'InvalidToken') throw error;
+      },
+    );
+  }
+  return json(202, { registrationId, status: 'withdrawn' });
 }
 
 async function uploadReportRoute(event: AuthorizedEvent, principal: Principal): Promise<HttpResult> {

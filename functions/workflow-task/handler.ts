@@ -17,6 +17,7 @@ import { evaluateCompletion, type SessionRecord } from '../../shared/domain/atte
 import { certificateNumber, VERIFICATION_ALPHABET } from '../../shared/domain/certificate';
 import { classPreferenceOrder, closeTimeoutSeconds } from '../../shared/domain/class-assignment';
 import type { Registration } from '../../shared/domain/trainee-registration';
+import { WORKFLOW_ERRORS } from '../../shared/domain/workflow';
 
 const taskSchema = z.object({
   action: z.enum([
@@ -51,6 +52,10 @@ export const handler = middy()
     logger.appendKeys({ registrationId: task.registrationId, action: task.action });
     const registration = await getRegistration(task.registrationId);
     if (!registration) throw new WorkflowStepError('RegistrationMissing', 'registration not found');
+    // A unit may withdraw between two steps; every later step then ends the workflow on the withdrawal path.
+    if (registration.status === 'withdrawn' && task.action !== 'recordFailure') {
+      throw new WorkflowStepError(WORKFLOW_ERRORS.withdrawn, 'the registration was withdrawn');
+    }
     const result = await steps[task.action](task, registration);
     logger.info('Workflow step done');
     return result;
@@ -123,7 +128,8 @@ const steps: Record<Task['action'], (task: Task, registration: Registration) => 
   },
 
   async recordFailure(_task, registration) {
-    if (registration.status !== 'failed') await updateRegistrationStatus(registration, 'failed', systemClock.now());
+    if (registration.status !== 'failed' && registration.status !== 'withdrawn')
+      await updateRegistrationStatus(registration, 'failed', systemClock.now());
     return {};
   },
 };

@@ -91,8 +91,14 @@ export class Workflow extends Construct {
       error: 'WorkflowFailed',
       cause: 'A workflow step failed; see RecordFailure',
     });
-    const recordFailure = step('RecordFailure', 'recordFailure', sfn.JsonPath.DISCARD).next(failed);
-    const withdrawn = new sfn.Succeed(this, 'Withdrawn');
+    const recordFailureTask = step('RecordFailure', 'recordFailure', sfn.JsonPath.DISCARD);
+    // If recording the failure fails too, the execution still ends as WorkflowFailed, not with a raw Lambda error.
+    recordFailureTask.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.error' });
+    const recordFailure = recordFailureTask.next(failed);
+    // The unit's withdrawal has already released the seat and locks (admin API); the workflow only tells the trainee.
+    const notifyWithdrawn = notify('NotifyWithdrawn', 'withdrawn');
+    notifyWithdrawn.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
+    const withdrawn = notifyWithdrawn.next(new sfn.Succeed(this, 'Withdrawn'));
 
     const notifyNominated = notify('NotifyNominated', 'nominated');
     const awaitReview = awaitPerson(
@@ -133,7 +139,12 @@ export class Workflow extends Construct {
     awaitReview.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
     awaitClassClose.addCatch(withdrawn, { errors: [WORKFLOW_ERRORS.withdrawn], resultPath: '$.error' });
     awaitClassClose.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
-    for (const task of catchable) task.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
+    for (const task of catchable) {
+      if (task !== notifyNominated) {
+        task.addCatch(withdrawn, { errors: [WORKFLOW_ERRORS.withdrawn], resultPath: '$.error' });
+      }
+      task.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
+    }
 
     const definition = notifyNominated.next(awaitReview).next(
       new sfn.Choice(this, 'ReviewDecision')

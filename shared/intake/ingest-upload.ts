@@ -6,7 +6,7 @@ import { sendMail } from '../adapters/mailer';
 import { personHashKey } from '../adapters/person-hash-key';
 import { loadProgramme } from '../adapters/programme-store';
 import { getUnitQuotaState } from '../adapters/quota-store';
-import { getRegistration, recordRegistration } from '../adapters/registration-store';
+import { recordRegistration } from '../adapters/registration-store';
 import { getUnitContact, saveUnitContact } from '../adapters/unit-contact-store';
 import { headUpload, readUpload, writeReportFile } from '../adapters/upload-files';
 import { completeUpload, getUpload } from '../adapters/upload-store';
@@ -131,7 +131,7 @@ async function recordTrainees(
   let accepted = 0;
   // Rows are recorded in file order, so when a file exceeds the quota it is always its last rows that are refused.
   for (const record of trainees) {
-    const registrationId = registrationIdFor(upload.year, upload.unit, record.creditCode);
+    const registrationId = registrationIdFor(upload.year, upload.unit, upload.uploadId, record.creditCode);
     const { row, voluntary, goodStanding, ...trainee } = record;
     const registration: Registration = {
       registrationId,
@@ -150,21 +150,19 @@ async function recordTrainees(
         accepted++;
         await startTraineeWorkflow({ registrationId, unit: upload.unit, year: upload.year });
         break;
-      case 'already-recorded': {
-        const existing = await getRegistration(registrationId);
-        if (existing?.uploadId === upload.uploadId) {
-          // A retry of this same upload after a crash: finish what the first attempt began.
-          accepted++;
-          await startTraineeWorkflow({ registrationId, unit: upload.unit, year: upload.year });
-        } else {
-          rowFinding(record, 'ALREADY_REGISTERED', '该企业已由本单位报名（此前的上传），本行未重复登记', 'warning');
-        }
+      case 'already-recorded':
+        // A retry of this same upload after a crash: finish what the first attempt began.
+        accepted++;
+        await startTraineeWorkflow({ registrationId, unit: upload.unit, year: upload.year });
         break;
-      }
       case 'quota-exceeded':
         rowFinding(record, 'QUOTA_EXCEEDED', `本单位名额（${outcome.quota}人）已满，本行未登记`);
         break;
       case 'duplicate-enterprise':
+        if (outcome.heldByUnit === upload.unit) {
+          rowFinding(record, 'ALREADY_REGISTERED', '该企业已由本单位报名（此前的上传），本行未重复登记', 'warning');
+          break;
+        }
         rowFinding(
           record,
           'DUPLICATE_ENTERPRISE',
