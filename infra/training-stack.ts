@@ -67,6 +67,8 @@ export class TrainingStack extends Stack {
       ingestConcurrency: 5,
     });
     this.workflow.stateMachine.grantStartExecution(this.intake.ingest.fn);
+    this.storage.personHashKey.grantRead(this.intake.ingest.fn);
+    this.intake.ingest.fn.addEnvironment('PERSON_HASH_SECRET_ARN', this.storage.personHashKey.secretArn);
     this.notices.allowSending(this.intake.ingest);
 
     this.adminFunction = new TrainingFunction(this, 'AdminApiFunction', {

@@ -2,6 +2,7 @@ import { type CfnResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { TABLE_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/adapters/table-definition';
 
@@ -17,6 +18,8 @@ export class Storage extends Construct {
   readonly key: kms.Key;
   readonly uploadsBucket: s3.Bucket;
   readonly table: dynamodb.Table;
+  /** Keys the hash that stands for an ID number in the person lock; never the number itself. */
+  readonly personHashKey: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: StorageProps) {
     super(scope, id);
@@ -86,6 +89,18 @@ export class Storage extends Construct {
       });
     }
     keepLogicalId(this.table, 'RegistrationsTable');
+
+    this.personHashKey = new secretsmanager.Secret(this, 'PersonHashKey', {
+      description: 'HMAC key for person locks (keyed hash of the resident ID number)',
+      encryptionKey: this.key,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    keepLogicalId(this.personHashKey, 'PersonHashKey');
+    Validations.of(this.personHashKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'Rotating this key would change every person hash and silently break the one-person-per-year lock.',
+    });
   }
 }
 
