@@ -1,0 +1,381 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { describe, expect, it, vi } from 'vitest';
+import { buildTrainingStack } from '../../infra/app';
+import { STAFF_GROUP, UNIT_CLAIM } from '../../infra/constructs/admin-api';
+import { TrainingFunction } from '../../infra/constructs/training-function';
+import { FUNCTION_NAMES } from '../../infra/function-names';
+import { ROUTES } from '../../infra/routes';
+import { TABLE_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/adapters/table-definition';
+import {
+  appWithoutBundling,
+  type CfnJson,
+  type CfnResourceJson,
+  getAtt,
+  logicalIdOf,
+  ref,
+  resourcesOfType,
+  type TemplateJson,
+} from './synthesis';
+
+// NodejsFunction hands its esbuild settings to Code.fromAsset even when bundling is skipped: record them.
+const fromAsset = vi.spyOn(lambda.Code, 'fromAsset');
+const stack = buildTrainingStack(appWithoutBundling());
+const template = Template.fromStack(stack);
+const json = template.toJSON() as TemplateJson;
+const esbuildCommands = fromAsset.mock.calls.map(([, options]) =>
+  ((options?.bundling as { command?: string[] } | undefined)?.command ?? []).join(' '),
+);
+fromAsset.mockRestore();
+
+const DATA_KEY = 'DataKey';
+const UPLOADS_BUCKET = 'UploadsBucket';
+const TABLE = 'RegistrationsTable';
+/** CDK's own singleton (Python) that applies bucket notifications at deploy time; not one of ours to shape. */
+const CDK_NOTIFICATIONS_HANDLER = /^BucketNotificationsHandler050a0587b7544547bf325f094a3db834/;
+
+function resource(logicalId: string): CfnResourceJson {
+  const found = json.Resources[logicalId];
+  if (!found) throw new Error(`No resource ${logicalId} in the template`);
+  return found;
+}
+
+function only(type: string): [string, CfnResourceJson] {
+  const found = resourcesOfType(json, type);
+  expect(found, `exactly one ${type}`).toHaveLength(1);
+  return found[0] as [string, CfnResourceJson];
+}
+
+function expectRetained(logicalId: string): void {
+  expect(resource(logicalId)).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+}
+
+const trainingFunctions = stack.node.findAll().filter((c): c is TrainingFunction => c instanceof TrainingFunction);
+const ourFunctions = resourcesOfType(json, 'AWS::Lambda::Function').filter(
+  ([id]) => !CDK_NOTIFICATIONS_HANDLER.test(id),
+);
+
+describe('data key', () => {
+  it('is one customer-managed key with yearly rotation, retained under the stable logical id DataKey', () => {
+    expect(only('AWS::KMS::Key')[0]).toBe(DATA_KEY);
+    expect(resource(DATA_KEY).Properties.EnableKeyRotation).toBe(true);
+    expectRetained(DATA_KEY);
+  });
+});
+
+describe('uploads bucket', () => {
+  const bucket = () => resource(UPLOADS_BUCKET).Properties;
+
+  it('keeps the stable logical id UploadsBucket and is retained', () => {
+    expect(resource(UPLOADS_BUCKET).Type).toBe('AWS::S3::Bucket');
+    expectRetained(UPLOADS_BUCKET);
+  });
+
+  it('blocks all four kinds of public access', () => {
+    expect(bucket().PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+  });
+
+  it('has a bucket policy that denies every request not made over TLS', () => {
+    const policies = resourcesOfType(json, 'AWS::S3::BucketPolicy').filter(
+      ([, policy]) => policy.Properties.Bucket?.Ref === UPLOADS_BUCKET,
+    );
+    expect(policies).toHaveLength(1);
+    const statements: CfnJson[] = policies[0]?.[1].Properties.PolicyDocument.Statement;
+    expect(statements).toContainEqual({
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 's3:*',
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      Resource: [getAtt(UPLOADS_BUCKET), { 'Fn::Join': ['', [getAtt(UPLOADS_BUCKET), '/*']] }],
+    });
+  });
+
+  it('encrypts with SSE-KMS under the data key, with an S3 bucket key', () => {
+    expect(bucket().BucketEncryption.ServerSideEncryptionConfiguration).toEqual([
+      {
+        BucketKeyEnabled: true,
+        ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: getAtt(DATA_KEY) },
+      },
+    ]);
+  });
+
+  it('is versioned', () => {
+    expect(bucket().VersioningConfiguration).toEqual({ Status: 'Enabled' });
+  });
+
+  it('expires raw uploads under incoming/ and aborts incomplete multipart uploads', () => {
+    const rules: CfnJson[] = bucket().LifecycleConfiguration.Rules;
+    const prefixOf = (rule: CfnJson) => rule.Prefix ?? rule.Filter?.Prefix;
+    const expireIncoming = rules.filter(
+      (rule) => rule.Status === 'Enabled' && prefixOf(rule) === 'incoming/' && rule.ExpirationInDays > 0,
+    );
+    expect(expireIncoming, 'an enabled expiration rule for incoming/').toHaveLength(1);
+    const abortMultipart = rules.filter(
+      (rule) => rule.Status === 'Enabled' && rule.AbortIncompleteMultipartUpload?.DaysAfterInitiation > 0,
+    );
+    expect(abortMultipart, 'an enabled abort-incomplete-multipart rule').toHaveLength(1);
+    expect(prefixOf(abortMultipart[0]), 'the abort rule covers the whole bucket').toBeUndefined();
+  });
+
+  it('allows browser POSTs only from an explicit https origin allowlist', () => {
+    const cors: CfnJson[] = bucket().CorsConfiguration.CorsRules;
+    expect(cors.length).toBeGreaterThan(0);
+    for (const rule of cors) {
+      expect(rule.AllowedOrigins.length).toBeGreaterThan(0);
+      for (const origin of rule.AllowedOrigins) expect(origin).toMatch(/^https:\/\/[^*\s/]+$/);
+      expect(rule.AllowedMethods).toEqual(['POST']);
+    }
+  });
+
+  it('delivers server access logs to the separate access-log bucket', () => {
+    const logging = bucket().LoggingConfiguration;
+    expect(logging.DestinationBucketName).toEqual(ref('AccessLogsBucket'));
+    expect(logging.LogFilePrefix).toMatch(/\S/);
+    const accessLogs = resource('AccessLogsBucket');
+    expect(accessLogs.Type).toBe('AWS::S3::Bucket');
+    expect(accessLogs.Properties.PublicAccessBlockConfiguration).toEqual(bucket().PublicAccessBlockConfiguration);
+    expect(accessLogs.Properties.BucketEncryption).toBeDefined();
+    expectRetained('AccessLogsBucket');
+  });
+});
+
+describe('registrations table', () => {
+  const table = () => resource(TABLE).Properties;
+
+  it('is the only table, keeps the stable logical id RegistrationsTable and is retained', () => {
+    expect(only('AWS::DynamoDB::Table')[0]).toBe(TABLE);
+    expectRetained(TABLE);
+  });
+
+  it('bills on demand, keeps point-in-time recovery and refuses deletion', () => {
+    expect(table().BillingMode).toBe('PAY_PER_REQUEST');
+    expect(table().PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(table().DeletionProtectionEnabled).toBe(true);
+  });
+
+  it('encrypts with the customer-managed data key', () => {
+    expect(table().SSESpecification).toEqual({ SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: getAtt(DATA_KEY) });
+  });
+
+  it('has the key schema and exactly the GSIs declared in TABLE_INDEXES (byUnit, byClass, byYear)', () => {
+    expect(TABLE_INDEXES.map((index) => index.indexName)).toEqual(['byUnit', 'byClass', 'byYear']);
+    expect(table().KeySchema).toEqual([
+      { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
+      { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
+    ]);
+    const indexes: CfnJson[] = table().GlobalSecondaryIndexes;
+    expect(indexes.map((index) => index.IndexName).sort()).toEqual(TABLE_INDEXES.map((i) => i.indexName).sort());
+    for (const expected of TABLE_INDEXES) {
+      expect(indexes).toContainEqual(
+        expect.objectContaining({
+          IndexName: expected.indexName,
+          KeySchema: [
+            { AttributeName: expected.partitionKey, KeyType: 'HASH' },
+            { AttributeName: expected.sortKey, KeyType: 'RANGE' },
+          ],
+        }),
+      );
+      for (const attribute of [expected.partitionKey, expected.sortKey])
+        expect(table().AttributeDefinitions).toContainEqual({ AttributeName: attribute, AttributeType: 'S' });
+    }
+  });
+
+  it('expires items by the TTL attribute', () => {
+    expect(table().TimeToLiveSpecification).toEqual({ AttributeName: TTL_ATTRIBUTE, Enabled: true });
+  });
+});
+
+describe('Lambda functions', () => {
+  it('are exactly the TrainingFunctions, one per FUNCTION_NAMES entry (besides CDK’s notifications handler)', () => {
+    expect(trainingFunctions.map((fn) => fn.functionName).sort()).toEqual([...FUNCTION_NAMES].sort());
+    expect(ourFunctions.map(([id]) => id).sort()).toEqual(trainingFunctions.map((fn) => logicalIdOf(fn.fn)).sort());
+    expect(resourcesOfType(json, 'AWS::Lambda::Function')).toHaveLength(ourFunctions.length + 1);
+  });
+
+  it.each(FUNCTION_NAMES)(
+    '%s runs nodejs24.x on arm64 with explicit timeout and memory, and active tracing',
+    (name) => {
+      const fn = functionProperties(name);
+      expect(fn.Runtime).toBe('nodejs24.x');
+      expect(fn.Architectures).toEqual(['arm64']);
+      expect(fn.Timeout).toBeGreaterThan(0);
+      expect(fn.Timeout).toBeLessThanOrEqual(900);
+      expect(fn.MemorySize).toBeGreaterThanOrEqual(128);
+      expect(fn.TracingConfig).toEqual({ Mode: 'Active' });
+    },
+  );
+
+  it.each(FUNCTION_NAMES)('%s logs JSON into its own encrypted log group with a retention', (name) => {
+    const fn = functionProperties(name);
+    expect(fn.LoggingConfig.LogFormat).toBe('JSON');
+    const logGroupId: string = fn.LoggingConfig.LogGroup?.Ref;
+    expect(resource(logGroupId).Type).toBe('AWS::Logs::LogGroup');
+    const sharing = ourFunctions.filter(([, other]) => other.Properties.LoggingConfig?.LogGroup?.Ref === logGroupId);
+    expect(sharing).toHaveLength(1);
+  });
+
+  it.each(FUNCTION_NAMES)('%s runs with source maps enabled', (name) => {
+    expect(functionProperties(name).Environment.Variables.NODE_OPTIONS).toContain('--enable-source-maps');
+  });
+
+  it('every log group in the stack has a retention and is encrypted with the data key', () => {
+    const logGroups = resourcesOfType(json, 'AWS::Logs::LogGroup');
+    expect(logGroups.length).toBeGreaterThanOrEqual(FUNCTION_NAMES.length);
+    for (const [id, logGroup] of logGroups) {
+      expect(logGroup.Properties.RetentionInDays, id).toBeGreaterThan(0);
+      expect(logGroup.Properties.KmsKeyId, id).toEqual(getAtt(DATA_KEY));
+    }
+  });
+
+  it('bundles every function as minified ESM for node24 with source maps', () => {
+    expect(esbuildCommands).toHaveLength(FUNCTION_NAMES.length);
+    for (const command of esbuildCommands) {
+      expect(command).toContain("'--minify'");
+      expect(command).toContain("'--sourcemap'");
+      expect(command).toContain("'--format=esm'");
+      expect(command).toContain("'--target=node24'");
+    }
+  });
+
+  it('functions behind the HTTP API answer within its 30 s integration timeout', () => {
+    for (const target of new Set(ROUTES.map((route) => route.target)))
+      expect(functionProperties(target).Timeout, target).toBeLessThan(30);
+  });
+});
+
+describe('ingest', () => {
+  const ingestId = logicalIdOf(stack.intake.ingest.fn);
+
+  it('retries async invocations at most twice, then sends the event to a KMS-encrypted queue', () => {
+    const configs = resourcesOfType(json, 'AWS::Lambda::EventInvokeConfig').filter(
+      ([, config]) => config.Properties.FunctionName?.Ref === ingestId,
+    );
+    expect(configs).toHaveLength(1);
+    const config: CfnJson = configs[0]?.[1].Properties;
+    expect(config.MaximumRetryAttempts).toBeLessThanOrEqual(2);
+    const destination = config.DestinationConfig.OnFailure.Destination;
+    expect(destination['Fn::GetAtt']?.[1]).toBe('Arn');
+    const queue = resource(destination['Fn::GetAtt'][0]);
+    expect(queue.Type).toBe('AWS::SQS::Queue');
+    expect(queue.Properties.KmsMasterKeyId).toEqual(getAtt(DATA_KEY));
+  });
+
+  it('has reserved concurrency', () => {
+    expect(resource(ingestId).Properties.ReservedConcurrentExecutions).toBeGreaterThan(0);
+  });
+
+  it('is triggered by s3:ObjectCreated:* under incoming/ of the uploads bucket', () => {
+    const [, notifications] = only('Custom::S3BucketNotifications');
+    expect(notifications.Properties.BucketName).toEqual(ref(UPLOADS_BUCKET));
+    expect(notifications.Properties.NotificationConfiguration.LambdaFunctionConfigurations).toEqual([
+      {
+        Events: ['s3:ObjectCreated:*'],
+        Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'incoming/' }] } },
+        LambdaFunctionArn: getAtt(ingestId),
+      },
+    ]);
+  });
+});
+
+describe('HTTP API and sign-in', () => {
+  const [authorizerId, authorizer] = only('AWS::ApiGatewayV2::Authorizer');
+  const [userPoolId, userPool] = only('AWS::Cognito::UserPool');
+
+  it('guards every route with the JWT authorizer', () => {
+    const routes = resourcesOfType(json, 'AWS::ApiGatewayV2::Route');
+    expect(routes.length).toBeGreaterThan(0);
+    for (const [id, route] of routes) {
+      expect(route.Properties.AuthorizationType, id).toBe('JWT');
+      expect(route.Properties.AuthorizerId, id).toEqual(ref(authorizerId));
+    }
+  });
+
+  it('serves exactly the routes of infra/routes.ts', () => {
+    const routeKeys = resourcesOfType(json, 'AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties.RouteKey);
+    expect(routeKeys.sort()).toEqual(ROUTES.map((route) => `${route.method} ${route.path}`).sort());
+  });
+
+  it('accepts only ID tokens issued by the Cognito user pool for the console client', () => {
+    expect(authorizer.Properties.AuthorizerType).toBe('JWT');
+    expect(authorizer.Properties.JwtConfiguration.Issuer).toEqual({
+      'Fn::Join': ['', ['https://cognito-idp.', ref('AWS::Region'), '.amazonaws.com/', ref(userPoolId)]],
+    });
+    const [clientId] = only('AWS::Cognito::UserPoolClient');
+    expect(authorizer.Properties.JwtConfiguration.Audience).toEqual([ref(clientId)]);
+  });
+
+  it('throttles the stage and writes JSON access logs to an encrypted log group', () => {
+    const [, stage] = only('AWS::ApiGatewayV2::Stage');
+    expect(stage.Properties.DefaultRouteSettings.ThrottlingRateLimit).toBeGreaterThan(0);
+    expect(stage.Properties.DefaultRouteSettings.ThrottlingBurstLimit).toBeGreaterThan(0);
+    const { DestinationArn, Format } = stage.Properties.AccessLogSettings;
+    expect(resource(DestinationArn['Fn::GetAtt'][0]).Type).toBe('AWS::Logs::LogGroup');
+    const format = JSON.parse(Format);
+    expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
+  });
+
+  it('has the staff group, the custom unit attribute and required MFA; the pool is retained', () => {
+    const [, group] = only('AWS::Cognito::UserPoolGroup');
+    expect(group.Properties).toMatchObject({ GroupName: STAFF_GROUP, UserPoolId: ref(userPoolId) });
+    expect(UNIT_CLAIM).toBe('custom:unit');
+    expect(userPool.Properties.Schema).toContainEqual(
+      expect.objectContaining({ Name: 'unit', AttributeDataType: 'String' }),
+    );
+    expect(userPool.Properties.MfaConfiguration).toBe('ON');
+    expect(userPool.Properties.AdminCreateUserConfig).toEqual({ AllowAdminCreateUserOnly: true });
+    expectRetained(userPoolId);
+  });
+});
+
+describe('SES', () => {
+  it('sends through a configuration set that the sender identity and the senders use', () => {
+    const [configurationSetId] = only('AWS::SES::ConfigurationSet');
+    const [, identity] = only('AWS::SES::EmailIdentity');
+    expect(identity.Properties.ConfigurationSetAttributes).toEqual({ ConfigurationSetName: ref(configurationSetId) });
+    for (const name of ['send-notice', 'ingest-upload'] as const)
+      expect(functionProperties(name).Environment.Variables.MAIL_CONFIGURATION_SET, name).toEqual(
+        ref(configurationSetId),
+      );
+  });
+});
+
+describe('IAM', () => {
+  it('grants no "*" action and no whole-service wildcard (such as dynamodb:* or s3:*)', () => {
+    const documents: [string, CfnJson][] = [
+      ...resourcesOfType(json, 'AWS::IAM::Policy').map(([id, p]): [string, CfnJson] => [
+        id,
+        p.Properties.PolicyDocument,
+      ]),
+      ...resourcesOfType(json, 'AWS::IAM::ManagedPolicy').map(([id, p]): [string, CfnJson] => [
+        id,
+        p.Properties.PolicyDocument,
+      ]),
+      ...resourcesOfType(json, 'AWS::IAM::Role').flatMap(([id, role]) =>
+        (role.Properties.Policies ?? []).map((inline: CfnJson): [string, CfnJson] => [id, inline.PolicyDocument]),
+      ),
+    ];
+    expect(documents.length).toBeGreaterThan(0);
+    const offending: string[] = [];
+    for (const [id, document] of documents) {
+      for (const statement of document.Statement as CfnJson[]) {
+        if (statement.Effect !== 'Allow') continue;
+        if (statement.NotAction) offending.push(`${id}: NotAction`);
+        for (const action of [statement.Action].flat()) {
+          if (action === '*' || /^[\w-]+:\*$/.test(action)) offending.push(`${id}: ${action}`);
+        }
+      }
+    }
+    expect(offending).toEqual([]);
+  });
+});
+
+function functionProperties(name: string): CfnJson {
+  const fn = trainingFunctions.find((candidate) => candidate.functionName === name);
+  if (!fn) throw new Error(`No TrainingFunction named ${name}`);
+  return resource(logicalIdOf(fn.fn)).Properties;
+}
