@@ -54,7 +54,7 @@ export class DynamoDbLocal {
       .join(' ');
     this.child = spawn(
       'sh',
-      ['-c', `${java} >/dev/null 2>&1 & pid=$!; trap 'kill $pid 2>/dev/null' EXIT INT TERM; cat >/dev/null`],
+      ['-c', `${java} >/dev/null 2>&1 & pid=$!; trap 'kill $pid 2>/dev/null; wait $pid' EXIT INT TERM; cat >/dev/null`],
       {
         stdio: ['pipe', 'ignore', 'inherit'],
       },
