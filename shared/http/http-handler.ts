@@ -1,6 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import httpCors from '@middy/http-cors';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpSecurityHeaders from '@middy/http-security-headers';
@@ -17,16 +16,16 @@ export type HttpResult = {
 };
 
 /**
- * The one HTTP middleware stack: normalised headers, optional JSON body, security headers, CORS, and errors as
+ * The one HTTP middleware stack: normalised headers, optional JSON body, security headers, and errors as
  * `{ code, message }`. Known failures (DomainError) keep their status; anything else is a 500 whose body says
- * only the correlation id, while the log keeps the details.
+ * only the correlation id, while the log keeps the details. CORS is API Gateway's job (the stack's corsPreflight):
+ * HTTP APIs answer preflights and add the headers themselves.
  */
 export function httpHandler(fn: (event: AuthorizedEvent, context: Context) => Promise<HttpResult>) {
   return middy<AuthorizedEvent, APIGatewayProxyResultV2>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(httpHeaderNormalizer())
     .use(httpSecurityHeaders())
-    .use(httpCors({ origins: (process.env.ALLOWED_ORIGINS ?? '').split(',').filter(Boolean), credentials: false }))
     .use(errorsAsJson())
     .use(httpJsonBodyParser({ disableContentTypeError: true }))
     .handler(fn as never);
