@@ -19,7 +19,13 @@ const out = values.out as string;
 const from = Number(values.from);
 const rows = Array.from({ length: Number(values.rows) }, (_, i) => validTrainee(from + i));
 mkdirSync(out, { recursive: true });
-writeFileSync(join(out, 'trainee.csv'), buildCsv(TRAINEE_HEADERS, rows.map((row) => traineeRow(row))));
+writeFileSync(
+  join(out, 'trainee.csv'),
+  buildCsv(
+    TRAINEE_HEADERS,
+    rows.map((row) => traineeRow(row)),
+  ),
+);
 const broken = { ...validTrainee(from + 1000), idNumber: '110105194912310021', mobile: '1234' };
 writeFileSync(join(out, 'trainee-with-errors.csv'), buildCsv(TRAINEE_HEADERS, [traineeRow(broken)]));
 writeFileSync(join(out, 'unit.csv'), buildCsv(UNIT_HEADERS, [unitRow(validUnit())]));
