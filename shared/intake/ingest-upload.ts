@@ -19,6 +19,8 @@ import { findUnit } from '../domain/units';
 import { CONTENT_TYPES, MAX_UPLOAD_BYTES, parseUploadKey, type UploadRecord } from '../domain/upload';
 import { buildFindingsWorkbook, type TraineeRecord, type ValidationReport, validateUpload } from '../forms';
 
+const START_CONCURRENCY = 10;
+
 export interface IngestResult {
   readonly key: string;
   readonly outcome: 'ingested' | 'already-ingested' | 'ignored';
@@ -128,7 +130,7 @@ async function recordTrainees(
     return 0;
   }
   const hashKey = await personHashKey();
-  let accepted = 0;
+  const toStart: string[] = [];
   // Rows are recorded in file order, so when a file exceeds the quota it is always its last rows that are refused.
   for (const record of trainees) {
     const registrationId = registrationIdFor(upload.year, upload.unit, upload.uploadId, record.creditCode);
@@ -147,13 +149,8 @@ async function recordTrainees(
     const outcome = await recordRegistration({ registration, personHash: personHash(hashKey, record.idNumber), quota });
     switch (outcome.kind) {
       case 'recorded':
-        accepted++;
-        await startTraineeWorkflow({ registrationId, unit: upload.unit, year: upload.year });
-        break;
-      case 'already-recorded':
-        // A retry of this same upload after a crash: finish what the first attempt began.
-        accepted++;
-        await startTraineeWorkflow({ registrationId, unit: upload.unit, year: upload.year });
+      case 'already-recorded': // a retry of this same upload after a crash: finish what the first attempt began
+        toStart.push(registrationId);
         break;
       case 'quota-exceeded':
         rowFinding(record, 'QUOTA_EXCEEDED', `本单位名额（${outcome.quota}人）已满，本行未登记`);
@@ -178,7 +175,16 @@ async function recordTrainees(
         break;
     }
   }
-  return accepted;
+  // Executions start after the rows are recorded, a few at a time: the quota order stays the file's, and a crash
+  // in between is repaired by the retry, which finds the rows already recorded and starts what is missing.
+  for (let i = 0; i < toStart.length; i += START_CONCURRENCY) {
+    await Promise.all(
+      toStart
+        .slice(i, i + START_CONCURRENCY)
+        .map((registrationId) => startTraineeWorkflow({ registrationId, unit: upload.unit, year: upload.year })),
+    );
+  }
+  return toStart.length;
 }
 
 async function recordUnitContact(upload: UploadRecord, report: ValidationReport, findings: Finding[]): Promise<number> {
