@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import {
@@ -47,6 +48,8 @@ export class DynamoDbLocal {
       join(libDir, 'DynamoDBLocal.jar'),
       ...(this.options.dbPath ? ['-dbPath', this.options.dbPath] : ['-inMemory']),
       '-sharedDb',
+      // Nothing leaves this machine: DynamoDB Local would otherwise try to report usage to AWS.
+      '-disableTelemetry',
       '-port',
       String(port),
     ]
@@ -57,6 +60,8 @@ export class DynamoDbLocal {
       ['-c', `${java} >/dev/null 2>&1 & pid=$!; trap 'kill $pid 2>/dev/null; wait $pid' EXIT INT TERM; cat >/dev/null`],
       {
         stdio: ['pipe', 'ignore', 'inherit'],
+        // DynamoDB Local writes a metadata file into its working directory; keep it out of the repository.
+        cwd: this.options.dbPath ?? tmpdir(),
       },
     );
     this.endpoint = `http://127.0.0.1:${port}`;
