@@ -128,6 +128,8 @@ export class LocalCloud {
       S3_FORCE_PATH_STYLE: 'true',
       CLOCK_OFFSET_MS: String(now - Date.now()),
       PERSON_HASH_KEY: this.personHashKey(dataDir),
+      // One process runs every function locally, so they share one service name (in AWS each has its own).
+      POWERTOOLS_SERVICE_NAME: 'leading-talent-local',
       POWERTOOLS_LOG_LEVEL: this.options.logLevel ?? 'INFO',
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_METRICS_DISABLED: 'true',
