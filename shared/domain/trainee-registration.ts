@@ -1,3 +1,5 @@
+import { maskIdNumber, maskMobile } from './registration/personal-data-masking';
+
 /**
  * A trainee's registration: one row of a unit's 附件4 that passed validation and was recorded within the unit's
  * quota. Personal fields travel in `trainee`; everything that leaves the store for logs, keys or workflow
@@ -83,21 +85,10 @@ export function summarise(registration: Registration): RegistrationSummary {
     enterpriseName: trainee.enterpriseName,
     creditCode: trainee.creditCode,
     position: trainee.position,
-    idNumber: maskId(trainee.idNumber),
-    mobile: maskPhone(trainee.mobile),
+    idNumber: maskIdNumber(trainee.idNumber),
+    mobile: maskMobile(trainee.mobile),
     classNumber: registration.classNumber ?? null,
     preferredClass: trainee.preferredClass,
     createdAt: registration.createdAt,
   };
-}
-
-/** 110105********002X: region and the last four stay, so staff can tell two people apart without the number. */
-export function maskId(idNumber: string): string {
-  if (idNumber.length < 10) return '*'.repeat(idNumber.length);
-  return `${idNumber.slice(0, 6)}${'*'.repeat(idNumber.length - 10)}${idNumber.slice(-4)}`;
-}
-
-export function maskPhone(mobile: string): string {
-  if (mobile.length < 7) return '*'.repeat(mobile.length);
-  return `${mobile.slice(0, 3)}****${mobile.slice(-4)}`;
 }

@@ -4,7 +4,7 @@ import { evaluateCompletion, type SessionRecord } from '../../../shared/domain/a
 import { certificateNumber } from '../../../shared/domain/certificate';
 import { classPreferenceOrder, closeTimeoutSeconds } from '../../../shared/domain/class-assignment';
 import { parseProgramme, totalSeats } from '../../../shared/domain/programme';
-import { maskId, maskPhone } from '../../../shared/domain/trainee-registration';
+import { summarise } from '../../../shared/domain/trainee-registration';
 import { parseUploadKey, uploadKey } from '../../../shared/domain/upload';
 
 const programme = parseProgramme(defaultProgramme);
@@ -84,8 +84,16 @@ describe('numbers, keys and masks', () => {
     }
   });
 
-  it('masks ID numbers and phones as DOMAIN.md shows', () => {
-    expect(maskId('11010519491231002X')).toBe('110105********002X');
-    expect(maskPhone('13812341234')).toBe('138****1234');
+  it('lists a registration with its ID number and mobile masked as DOMAIN.md shows', () => {
+    const trainee = { idNumber: '11010519491231002X', mobile: '13812341234', preferredClass: null } as never;
+    const summary = summarise({
+      registrationId: 'R',
+      year: 2024,
+      unit: '110000',
+      status: 'nominated',
+      trainee,
+    } as never);
+    expect(summary.idNumber).toBe('110105********002X');
+    expect(summary.mobile).toBe('138****1234');
   });
 });
