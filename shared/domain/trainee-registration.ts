@@ -1,4 +1,5 @@
 import { maskIdNumber, maskMobile } from './registration/personal-data-masking';
+import type { TraineeRecord } from './registration/registration-records';
 
 /**
  * A trainee's registration: one row of a unit's 附件4 that passed validation and was recorded within the unit's
@@ -18,27 +19,8 @@ export const REGISTRATION_STATUSES = [
 ] as const;
 export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];
 
-export interface TraineeDetails {
-  readonly name: string;
-  readonly gender: '男' | '女';
-  readonly ethnicity: string;
-  readonly birthDate: string;
-  readonly idNumber: string;
-  readonly politicalStatus: string;
-  readonly education: string;
-  readonly enterpriseName: string;
-  readonly creditCode: string;
-  readonly position: string;
-  readonly isTopPerson: boolean;
-  readonly categories: readonly string[];
-  readonly industry: string;
-  readonly employees: number | null;
-  readonly revenue: number | null;
-  readonly mobile: string;
-  readonly email: string;
-  readonly preferredClass: number | null;
-  readonly remarks: string;
-}
+/** The trainee's details as the form gave them (declarations are implied: rows without them are refused). */
+export type TraineeDetails = Readonly<Omit<TraineeRecord, 'row' | 'voluntary' | 'goodStanding'>>;
 
 export interface Registration {
   readonly registrationId: string;
