@@ -27,6 +27,29 @@ describe('one registration end to end', () => {
     expect(otherUnit.status).toBe(403);
   });
 
+  it('serves the blank forms to anyone signed in: .xlsx workbooks and header-only UTF-8 CSVs with a BOM', async () => {
+    for (const form of ['trainee', 'unit']) {
+      const xlsx = await fetch(`${endpoints.api}/templates/${form}.xlsx`, {
+        headers: { authorization: `Bearer ${endpoints.tokens['650000']}` },
+      });
+      expect(xlsx.status).toBe(200);
+      expect(xlsx.headers.get('content-type')).toContain('spreadsheetml');
+      const bytes = new Uint8Array(await xlsx.arrayBuffer());
+      expect([...bytes.slice(0, 2)]).toEqual([0x50, 0x4b]); // a zip container
+      const csv = await fetch(`${endpoints.api}/templates/${form}.csv`, {
+        headers: { authorization: `Bearer ${endpoints.tokens.staff}` },
+      });
+      const text = new Uint8Array(await csv.arrayBuffer());
+      expect([...text.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      expect(new TextDecoder().decode(text).trim().split(/\r?\n/)).toHaveLength(1);
+    }
+    expect((await fetch(`${endpoints.api}/templates/trainee.xlsx`)).status).toBe(401);
+    const unknown = await fetch(`${endpoints.api}/templates/other.xlsx`, {
+      headers: { authorization: `Bearer ${endpoints.tokens.staff}` },
+    });
+    expect(unknown.status).toBe(404);
+  });
+
   it('rejects a file type it cannot read before issuing an upload', async () => {
     const response = await api(endpoints, '/uploads', {
       token: endpoints.tokens['110000'],
