@@ -122,34 +122,6 @@ export class Workflow extends Construct {
     const issueCertificate = step('IssueCertificate', 'issueCertificate', '$.certificate');
     const notifyCertified = notify('NotifyCertified', 'certified');
 
-    // Transient failures (DynamoDB throttled or briefly unreachable, SES busy) are retried with backoff before a
-    // step gives up; a person's answer (rejected, withdrawn) is never retried.
-    const allTasks = [
-      notifyNominated,
-      releaseSeat,
-      notifyRejected,
-      assignClass,
-      notifyAssigned,
-      evaluateAttendance,
-      notifyIncomplete,
-      issueCertificate,
-      notifyCertified,
-      awaitReview,
-      awaitClassClose,
-      recordFailureTask,
-      notifyWithdrawn,
-    ];
-    for (const task of allTasks) {
-      task.addRetry({ errors: [WORKFLOW_ERRORS.rejected, WORKFLOW_ERRORS.withdrawn], maxAttempts: 0 });
-      task.addRetry({
-        errors: ['States.TaskFailed'],
-        interval: Duration.seconds(2),
-        backoffRate: 2,
-        maxAttempts: 3,
-        jitterStrategy: sfn.JitterType.FULL,
-      });
-    }
-
     const catchable = [
       notifyNominated,
       releaseSeat,
@@ -161,6 +133,20 @@ export class Workflow extends Construct {
       issueCertificate,
       notifyCertified,
     ];
+    // Transient failures (DynamoDB throttled or briefly unreachable, SES busy) are retried with backoff before a
+    // step gives up; a person's answer (rejected, withdrawn) is never retried.
+    const allTasks = [...catchable, awaitReview, awaitClassClose, recordFailureTask, notifyWithdrawn];
+    for (const task of allTasks) {
+      task.addRetry({ errors: [WORKFLOW_ERRORS.rejected, WORKFLOW_ERRORS.withdrawn], maxAttempts: 0 });
+      task.addRetry({
+        errors: ['States.TaskFailed'],
+        interval: Duration.seconds(2),
+        backoffRate: 2,
+        maxAttempts: 3,
+        jitterStrategy: sfn.JitterType.FULL,
+      });
+    }
+
     // A withdrawal ends the wait cleanly; an unanswered review releases the seat like a rejection.
     awaitReview.addCatch(withdrawn, { errors: [WORKFLOW_ERRORS.withdrawn], resultPath: '$.error' });
     awaitReview.addCatch(releaseSeat, { errors: ['States.Timeout', WORKFLOW_ERRORS.rejected], resultPath: '$.error' });
