@@ -9,7 +9,11 @@ const FILL = { error: 'FFFFC7CE', warning: 'FFFFEB9C' } as const;
  * The upload report the unit gets back: its own rows as uploaded, each with a status and the problems to fix, plus
  * file-level problems on a second sheet. Values are not masked: the file goes only to the unit that sent them.
  */
-export async function buildFindingsWorkbook(report: ValidationReport): Promise<Uint8Array> {
+export async function buildFindingsWorkbook(
+  report: ValidationReport,
+  /** Defaults to the validation findings; ingest passes them together with what recording the rows found. */
+  findings: readonly Finding[] = report.findings,
+): Promise<Uint8Array> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = '领军人才培训管理系统';
   const sheet = workbook.addWorksheet('校验结果', { views: [{ state: 'frozen', ySplit: 1 }] });
@@ -23,14 +27,14 @@ export async function buildFindingsWorkbook(report: ValidationReport): Promise<U
   sheet.getRow(1).font = { bold: true };
 
   const byRow = new Map<number, Finding[]>();
-  for (const finding of report.findings) {
+  for (const finding of findings) {
     if (finding.row === undefined) continue;
     byRow.set(finding.row, [...(byRow.get(finding.row) ?? []), finding]);
   }
   for (const raw of report.rawRows ?? []) {
-    const findings = byRow.get(raw.row) ?? [];
-    const level = findings.some((f) => f.severity === 'error') ? 'error' : findings.length > 0 ? 'warning' : 'ok';
-    const problems = findings
+    const rowFindings = byRow.get(raw.row) ?? [];
+    const level = rowFindings.some((f) => f.severity === 'error') ? 'error' : rowFindings.length > 0 ? 'warning' : 'ok';
+    const problems = rowFindings
       .map((f) => `${f.severity === 'warning' ? '【提醒】' : ''}${f.column ?? ''}：${f.message}`)
       .join('\n');
     const row = sheet.addRow([raw.row, STATUS[level], problems, ...headers.map((header) => raw.values[header] ?? '')]);
@@ -42,7 +46,7 @@ export async function buildFindingsWorkbook(report: ValidationReport): Promise<U
     }
   }
 
-  const fileFindings = report.findings.filter((finding) => finding.row === undefined);
+  const fileFindings = findings.filter((finding) => finding.row === undefined);
   if (fileFindings.length > 0) {
     const fileSheet = workbook.addWorksheet('文件问题');
     fileSheet.columns = [

@@ -94,7 +94,7 @@ export async function ingestUpload(rawKey: string): Promise<IngestResult> {
   let xlsxKey: string | undefined;
   if (report && !report.unreadable) {
     xlsxKey = `${reportBase}.xlsx`;
-    await writeReportFile(xlsxKey, await buildFindingsWorkbook({ ...report, findings }), CONTENT_TYPES.xlsx);
+    await writeReportFile(xlsxKey, await buildFindingsWorkbook(report, findings), CONTENT_TYPES.xlsx);
   }
   await completeUpload(upload.uploadId, {
     status: report && !report.unreadable ? 'done' : 'failed',

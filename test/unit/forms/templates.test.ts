@@ -88,6 +88,16 @@ describe('templates', () => {
     expect(results?.getRow(3).getCell(2).value).toBe('有错误');
     expect(String(results?.getRow(3).getCell(3).value)).toContain('手机号码 (P)');
     expect(results?.getRow(3).getCell(4).value).toBe('学员2');
+
+    // Ingest adds what recording found (quota, duplicates) to the validation findings; the rows stay in the copy.
+    const recorded = [
+      ...report.findings,
+      { code: 'QUOTA_EXCEEDED', severity: 'error' as const, message: '名额已满', row: 2 },
+    ];
+    const withRecording = (await load(await buildFindingsWorkbook(report, recorded))).getWorksheet('校验结果');
+    expect(withRecording?.getRow(2).getCell(2).value).toBe('有错误');
+    expect(String(withRecording?.getRow(2).getCell(3).value)).toContain('名额已满');
+    expect(withRecording?.getRow(2).getCell(4).value).toBe('学员1');
   });
 
   it('the findings workbook lists file-level problems', async () => {
