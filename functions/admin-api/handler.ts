@@ -73,11 +73,16 @@ async function listRoute(event: AuthorizedEvent, principal: Principal): Promise<
   return json(200, { items: page.items.map(summarise), next: page.next });
 }
 
-async function getRegistrationRoute(event: AuthorizedEvent, principal: Principal): Promise<HttpResult> {
+/** The registration named in the path, if the caller may see it (staff, or its own unit). */
+async function requireRegistration(event: AuthorizedEvent, principal: Principal) {
   const registration = await getRegistration(pathParameter(event, 'registrationId'));
   if (!registration) throw new DomainError('NOT_FOUND', '报名记录不存在', 404);
   requireAccessToUnit(principal, registration.unit);
-  return json(200, summarise(registration));
+  return registration;
+}
+
+async function getRegistrationRoute(event: AuthorizedEvent, principal: Principal): Promise<HttpResult> {
+  return json(200, summarise(await requireRegistration(event, principal)));
 }
 
 const reviewSchema = z.object({
@@ -88,11 +93,10 @@ const reviewSchema = z.object({
 /** Staff decide on a nomination; the waiting workflow resumes with the decision. */
 async function reviewRoute(event: AuthorizedEvent, principal: Principal): Promise<HttpResult> {
   requireStaff(principal);
-  const registrationId = pathParameter(event, 'registrationId');
   const body = reviewSchema.safeParse(event.body ?? {});
   if (!body.success) throw new DomainError('BAD_REQUEST', '请求须包含 decision（approved 或 rejected）', 400);
-  const registration = await getRegistration(registrationId);
-  if (!registration) throw new DomainError('NOT_FOUND', '报名记录不存在', 404);
+  const registration = await requireRegistration(event, principal);
+  const { registrationId } = registration;
   const waiting = await getTaskToken(registrationId);
   if (registration.status !== 'nominated' || waiting?.awaiting !== 'review') {
     throw new DomainError('NOT_AWAITING_REVIEW', `该报名当前状态为 ${registration.status}，不在待审核状态`, 409);
@@ -112,10 +116,8 @@ const WITHDRAWABLE = new Set(['nominated', 'approved', 'assigned']);
  * and locks are released in one transaction; the waiting workflow is then ended on its withdrawal path.
  */
 async function withdrawRoute(event: AuthorizedEvent, principal: Principal): Promise<HttpResult> {
-  const registrationId = pathParameter(event, 'registrationId');
-  const registration = await getRegistration(registrationId);
-  if (!registration) throw new DomainError('NOT_FOUND', '报名记录不存在', 404);
-  requireAccessToUnit(principal, registration.unit);
+  const registration = await requireRegistration(event, principal);
+  const { registrationId } = registration;
   if (!WITHDRAWABLE.has(registration.status)) {
     throw new DomainError('NOT_WITHDRAWABLE', `该报名当前状态为 ${registration.status}，不能撤回`, 409);
   }

@@ -1,12 +1,12 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
-import { loadConfig } from '../../shared/adapters/config';
 import { logger } from '../../shared/adapters/logger';
 import { sendMail } from '../../shared/adapters/mailer';
 import { loadProgramme } from '../../shared/adapters/programme-store';
 import { getRegistration } from '../../shared/adapters/registration-store';
 import { composeNotice, renderHtml, renderText } from '../../shared/domain/notices';
+import { findClass } from '../../shared/domain/programme';
 import { findUnit } from '../../shared/domain/units';
 
 const noticeSchema = z.object({
@@ -30,7 +30,7 @@ export const handler = middy()
       enterpriseName: registration.trainee.enterpriseName,
       unitName: findUnit(registration.unit)?.name ?? registration.unit,
       programme,
-      trainingClass: programme.classes.find((c) => c.number === registration.classNumber),
+      trainingClass: registration.classNumber ? findClass(programme, registration.classNumber) : undefined,
     });
     const footer = `本邮件由领军人才培训管理系统发送。联系邮箱：${programme.contactEmail}（${programme.notice}）`;
     const messageId = await sendMail({
@@ -40,6 +40,6 @@ export const handler = middy()
       html: renderHtml(composed, footer),
       tags: { notice, registration: registrationId },
     });
-    logger.info('Notice sent', { messageId, baseUrl: loadConfig().PUBLIC_BASE_URL });
+    logger.info('Notice sent', { messageId });
     return { messageId };
   });

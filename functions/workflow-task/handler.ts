@@ -16,6 +16,7 @@ import {
 import { evaluateCompletion, type SessionRecord } from '../../shared/domain/attendance';
 import { certificateNumber, VERIFICATION_ALPHABET } from '../../shared/domain/certificate';
 import { classPreferenceOrder, closeTimeoutSeconds } from '../../shared/domain/class-assignment';
+import { findClass } from '../../shared/domain/programme';
 import type { Registration } from '../../shared/domain/trainee-registration';
 import { WORKFLOW_ERRORS } from '../../shared/domain/workflow';
 
@@ -82,7 +83,7 @@ const steps: Record<Task['action'], (task: Task, registration: Registration) => 
     const now = systemClock.now();
     const programme = await requireProgramme(registration.year);
     if (registration.status === 'assigned' && registration.classNumber) {
-      const assigned = programme.classes.find((c) => c.number === registration.classNumber);
+      const assigned = findClass(programme, registration.classNumber);
       if (assigned) return { classNumber: assigned.number, closeTimeoutSeconds: closeTimeoutSeconds(assigned, now) };
     }
     let current = registration;

@@ -1,18 +1,16 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
 import S3rver from 's3rver';
 import { resetClients } from '../../shared/adapters/aws-clients';
 import { resetConfig } from '../../shared/adapters/config';
-import { keys } from '../../shared/adapters/keys';
-import { clearProgrammeCache, defaultProgramme } from '../../shared/adapters/programme-store';
+import { clearProgrammeCache, defaultProgramme, saveProgramme } from '../../shared/adapters/programme-store';
 import { FUNCTION_NAMES, type FunctionName } from '../function-names';
 import { DynamoDbLocal } from './dynamodb-local';
+import { type FailedEvent, FailureQueue } from './failure-queue';
 import { LocalHttpApi } from './http-api';
 import { LocalLambdaRuntime } from './lambda-runtime';
 import { LocalAuth } from './local-auth';
@@ -53,14 +51,6 @@ export interface Endpoints {
   readonly tokens: Record<string, string>;
 }
 
-export interface FailedEvent {
-  readonly id: string;
-  readonly function: FunctionName;
-  readonly failedAt: string;
-  readonly error: string;
-  readonly event: unknown;
-}
-
 /**
  * The whole system on one machine: DynamoDB Local, s3rver, aws-ses-v2-local, the synthesized state machine and
  * the HTTP API, all driving the same handler modules as Lambda. Only endpoints and wiring differ from AWS.
@@ -76,6 +66,7 @@ export class LocalCloud {
   private api?: LocalHttpApi;
   private readonly inFlight = new Set<Promise<unknown>>();
   private stopped = false;
+  private queue?: FailureQueue;
 
   constructor(readonly options: LocalCloudOptions) {
     this.dynamo = new DynamoDbLocal(
@@ -83,14 +74,14 @@ export class LocalCloud {
     );
   }
 
-  get failedEventsDir(): string {
-    return join(this.options.dataDir, 'failed-events');
+  get failureQueue(): FailureQueue {
+    this.queue ??= new FailureQueue(join(this.options.dataDir, 'failed-events'));
+    return this.queue;
   }
 
   async start(): Promise<Endpoints> {
     clampLongTimers();
     const dataDir = resolve(this.options.dataDir);
-    mkdirSync(this.failedEventsDir, { recursive: true });
     this.auth = new LocalAuth(join(dataDir, 'signing-key'));
     const system = synthesizeForLocal();
 
@@ -176,15 +167,7 @@ export class LocalCloud {
           lastError = error;
         }
       }
-      if (this.stopped) return;
-      const failed: FailedEvent = {
-        id: randomUUID(),
-        function: name,
-        failedAt: new Date().toISOString(),
-        error: lastError instanceof Error ? `${lastError.name}: ${lastError.message}` : String(lastError),
-        event,
-      };
-      writeFileSync(join(this.failedEventsDir, `${failed.id}.json`), JSON.stringify(failed, null, 2));
+      if (!this.stopped) this.failureQueue.add(name, event, lastError);
     })();
     this.inFlight.add(run);
     run.finally(() => this.inFlight.delete(run));
@@ -192,28 +175,12 @@ export class LocalCloud {
   }
 
   failedEvents(): FailedEvent[] {
-    if (!existsSync(this.failedEventsDir)) return [];
-    return readdirJson(this.failedEventsDir);
+    return this.failureQueue.list();
   }
 
   /** Replays every event in the failure queue; those that succeed leave the queue. */
-  async redrive(): Promise<{ replayed: number; stillFailing: number }> {
-    let replayed = 0;
-    let stillFailing = 0;
-    for (const failed of this.failedEvents()) {
-      rmSync(join(this.failedEventsDir, `${failed.id}.json`));
-      try {
-        await this.lambdas.invoke(failed.function, failed.event);
-        replayed++;
-      } catch (error) {
-        stillFailing++;
-        writeFileSync(
-          join(this.failedEventsDir, `${failed.id}.json`),
-          JSON.stringify({ ...failed, error: String(error), failedAt: new Date().toISOString() }, null, 2),
-        );
-      }
-    }
-    return { replayed, stillFailing };
+  redrive(): Promise<{ replayed: number; stillFailing: number }> {
+    return this.failureQueue.redrive((fn, event) => this.lambdas.invoke(fn, event));
   }
 
   async stop(): Promise<void> {
@@ -268,20 +235,8 @@ export class LocalCloud {
   private async seed(): Promise<void> {
     const programme = defaultProgramme(PROGRAMME_YEAR);
     if (!programme) throw new Error(`No default programme for ${PROGRAMME_YEAR}`);
-    await this.dynamo.client().send(
-      new PutItemCommand({
-        TableName: TABLE_NAME,
-        Item: marshall(
-          { ...keys.programme(PROGRAMME_YEAR), type: 'programme', programme },
-          { removeUndefinedValues: true },
-        ),
-      }),
-    );
+    await saveProgramme(programme);
   }
 }
 
-function readdirJson(dir: string): FailedEvent[] {
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.json'))
-    .map((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as FailedEvent);
-}
+export type { FailedEvent };

@@ -199,7 +199,7 @@ export async function updateRegistrationStatus(
   extra: Record<string, unknown> = {},
 ): Promise<void> {
   const { year, unit, registrationId } = registration;
-  const names: Record<string, string> = { '#status': 'status', '#from': 'status' };
+  const names: Record<string, string> = { '#status': 'status' };
   const values: Record<string, unknown> = {
     ':status': status,
     ':from': registration.status,
@@ -217,7 +217,7 @@ export async function updateRegistrationStatus(
       TableName: table(),
       Key: keys.registration(registrationId),
       UpdateExpression: `SET ${sets.join(', ')}`,
-      ConditionExpression: '#from = :from',
+      ConditionExpression: '#status = :from',
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
     }),

@@ -57,12 +57,3 @@ export async function writeReportFile(key: string, body: Uint8Array | string, co
     new PutObjectCommand({ Bucket: loadConfig().UPLOADS_BUCKET, Key: key, Body: body, ContentType: contentType }),
   );
 }
-
-export async function readReportFile(key: string): Promise<Uint8Array | undefined> {
-  try {
-    return await readUpload(key);
-  } catch (error) {
-    if (error instanceof Error && error.name === 'NoSuchKey') return undefined;
-    throw error;
-  }
-}
