@@ -10,11 +10,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { GetCommand, PutCommand, ScanCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { BUCKET_NAME, LocalCloud, PROGRAMME_YEAR, TABLE_NAME } from '../infra/local/cloud';
 import { dynamoClient, s3Client } from '../shared/adapters/aws-clients';
 import { keys } from '../shared/adapters/keys';
-import { recordRegistration } from '../shared/adapters/registration-store';
+import { ROWS_PER_TRANSACTION, recordRegistrations } from '../shared/adapters/registration-store';
 import type { Registration } from '../shared/domain/trainee-registration';
 import { clearProgrammeCache } from '../shared/adapters/programme-store';
 import { validTrainee } from '../test/fixtures/registration-data';
@@ -23,6 +23,7 @@ import { buildCsv, TRAINEE_HEADERS, traineeRow } from '../test/fixtures/spreadsh
 const ROWS = 2_000;
 const UNIT = '110000';
 const STORE_UNIT = '120000';
+const WARM_UP_UNIT = '310000';
 const GOAL_RATIO = 3;
 
 async function main(): Promise<void> {
@@ -43,28 +44,42 @@ async function main(): Promise<void> {
     );
     clearProgrammeCache();
 
-    const csv = buildCsv(
-      TRAINEE_HEADERS,
-      Array.from({ length: ROWS }, (_, n) => traineeRow(validTrainee(n))),
-    );
-    const issued = await fetch(`${endpoints.api}/uploads`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${endpoints.tokens[UNIT]}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ form: 'trainee', fileName: 'bench.csv' }),
-    }).then((response) => response.json() as Promise<{ uploadId: string; key: string }>);
+    const upload = async (unit: string, first: number, rows: number) => {
+      const csv = buildCsv(
+        TRAINEE_HEADERS,
+        Array.from({ length: rows }, (_, n) => traineeRow(validTrainee(first + n))),
+      );
+      const issued = await fetch(`${endpoints.api}/uploads`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${endpoints.tokens[unit]}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ form: 'trainee', fileName: 'bench.csv' }),
+      }).then((response) => response.json() as Promise<{ uploadId: string; key: string }>);
+      const started = performance.now();
+      await s3Client().send(
+        new PutObjectCommand({ Bucket: BUCKET_NAME, Key: issued.key, Body: csv, ContentType: 'text/csv' }),
+      );
+      return { uploadId: issued.uploadId, started };
+    };
+    // Warm-up: a small upload from another unit loads every handler module (a cold start) and JIT-compiles the
+    // path, so the timed run measures ingest, not module loading.
+    await upload(WARM_UP_UNIT, ROWS, 10);
+    await cloud.idle();
+    await cloud.stepFunctions.settled();
 
-    const ingestStart = performance.now();
-    await s3Client().send(
-      new PutObjectCommand({ Bucket: BUCKET_NAME, Key: issued.key, Body: csv, ContentType: 'text/csv' }),
-    );
+    const executionsBefore = cloud.stepFunctions.list().length;
+    const { uploadId, started: ingestStart } = await upload(UNIT, 0, ROWS);
     await cloud.idle();
     const ingestMs = performance.now() - ingestStart;
-    const upload = (await db.send(new GetCommand({ TableName: TABLE_NAME, Key: keys.upload(issued.uploadId) }))).Item;
-    if (upload?.accepted !== ROWS || cloud.failedEvents().length > 0) {
-      throw new Error(`ingest accepted ${upload?.accepted} of ${ROWS} rows (${cloud.failedEvents().length} failed)`);
+    // The started workflows send their nomination notices a few at a time (send-notice's reserved concurrency), as
+    // in AWS, but here on the same two cores: the baseline below waits until they are all parked at review.
+    await cloud.stepFunctions.settled();
+    const settledMs = performance.now() - ingestStart;
+    const uploaded = (await db.send(new GetCommand({ TableName: TABLE_NAME, Key: keys.upload(uploadId) }))).Item;
+    if (uploaded?.accepted !== ROWS || cloud.failedEvents().length > 0) {
+      throw new Error(`ingest accepted ${uploaded?.accepted} of ${ROWS} rows (${cloud.failedEvents().length} failed)`);
     }
 
-    // A stored registration, to size the baseline items and the sample transaction like the real ones.
+    // A stored registration, to size the baseline items like the real ones.
     const registration = (
       await db.send(
         new ScanCommand({
@@ -90,66 +105,38 @@ async function main(): Promise<void> {
     }
     const putMs = performance.now() - putStart;
 
-    // The store alone: the same adapter call ingest makes per row, sequentially, with no workflow running beside it.
+    // The store alone: the adapter call ingest makes, on the same number of fresh rows of another unit, with no
+    // workflow running beside it; DynamoDB reports the write units its transactions consumed.
     const { pk, sk, gsi1pk, gsi1sk, gsi3pk, gsi3sk, type, personHash, taskToken, awaiting, ...stored } = registration;
     const storeStart = performance.now();
-    for (let i = 0; i < ROWS; i++) {
-      const outcome = await recordRegistration({
+    const store = await recordRegistrations(
+      Array.from({ length: ROWS }, (_, i) => ({
         registration: {
           ...(stored as unknown as Registration),
-          status: 'nominated',
+          status: 'nominated' as const,
           registrationId: `BENCH-${i}`,
           unit: STORE_UNIT,
           trainee: { ...(registration.trainee as Registration['trainee']), creditCode: `BENCH${i}` },
         },
         personHash: `bench-${i}`,
         quota: ROWS,
-      });
-      if (outcome.kind !== 'recorded') throw new Error(`store-only row ${i}: ${outcome.kind}`);
-    }
-    const storeMs = performance.now() - storeStart;
-
-    // The per-row transaction's shape, on fresh keys, asking DynamoDB what it consumed.
-    const sample = await db.send(
-      new TransactWriteCommand({
-        ReturnConsumedCapacity: 'TOTAL',
-        TransactItems: [
-          {
-            Put: {
-              TableName: TABLE_NAME,
-              Item: { ...registration, pk: 'BENCH#SAMPLE', sk: 'REG' },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          {
-            Put: {
-              TableName: TABLE_NAME,
-              Item: { pk: 'BENCH#ENT', sk: 'LOCK', type: 'enterprise-lock', registrationId: 'x', unit: UNIT },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          {
-            Put: {
-              TableName: TABLE_NAME,
-              Item: { pk: 'BENCH#PERSON', sk: 'LOCK', type: 'person-lock', registrationId: 'x', unit: UNIT },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          {
-            Update: {
-              TableName: TABLE_NAME,
-              Key: { pk: 'BENCH#QUOTA', sk: 'QUOTA' },
-              UpdateExpression: 'ADD used :one',
-              ConditionExpression: 'attribute_not_exists(used) OR used < :quota',
-              ExpressionAttributeValues: { ':one': 1, ':quota': ROWS },
-            },
-          },
-        ],
-      }),
+      })),
     );
-    const measuredWcu = sample.ConsumedCapacity?.reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
-    // Transactional writes cost 2 WCU per started KB of each item (the lock and counter items are far below 1 KB).
-    const computedWcu = 2 * Math.ceil(itemBytes / 1024) + 2 + 2 + 2;
+    const storeMs = performance.now() - storeStart;
+    const refused = store.outcomes.filter((outcome) => outcome.kind !== 'recorded').length;
+    if (refused > 0) throw new Error(`store-only: ${refused} rows not recorded`);
+    // Write units by DynamoDB's pricing rules (DynamoDB Local reports one item's worth per transaction, whatever its
+    // size, so its figure is not used): a transactional write costs 2 WCU per started KB of each item, so the
+    // registration, its two locks (far below 1 KB) and a 33rd of the counter update; the two indexes a registration
+    // appears in (byUnit, byYear, all attributes projected) each take a standard write of 1 WCU per started KB.
+    const itemKb = Math.ceil(itemBytes / 1024);
+    const wcu = {
+      registration: 2 * itemKb,
+      locks: 2 + 2,
+      counter: 2 / ROWS_PER_TRANSACTION,
+      indexes: 2 * itemKb,
+    };
+    const wcuPerRegistration = wcu.registration + wcu.locks + wcu.counter + wcu.indexes;
 
     const registrationsPerSecond = ROWS / (ingestMs / 1000);
     const putItemsPerSecond = ROWS / (putMs / 1000);
@@ -158,22 +145,22 @@ async function main(): Promise<void> {
       JSON.stringify({
         bench: 'ingest',
         rows: ROWS,
-        accepted: upload.accepted,
+        accepted: uploaded.accepted,
+        executionsStarted: cloud.stepFunctions.list().length - executionsBefore,
         ingestMs: Math.round(ingestMs),
         registrationsPerSecond: Math.round(registrationsPerSecond),
-        storeOnlyRegistrationsPerSecond: Math.round(ROWS / (storeMs / 1000)),
-        storeOnlyRatio: Number((storeMs / putMs).toFixed(2)),
-        storeOnlyWithinGoal: storeMs / putMs <= GOAL_RATIO,
         putItemMs: Math.round(putMs),
         putItemsPerSecond: Math.round(putItemsPerSecond),
         ratio: Number(ratio.toFixed(2)),
         goalRatio: GOAL_RATIO,
         withinGoal: ratio <= GOAL_RATIO,
+        storeOnlyRegistrationsPerSecond: Math.round(ROWS / (storeMs / 1000)),
+        storeOnlyRatio: Number((storeMs / putMs).toFixed(2)),
+        workflowsParkedMs: Math.round(settledMs),
         registrationItemBytes: itemBytes,
-        wcuPerRegistrationMeasured: measuredWcu ?? null,
-        wcuPerRegistrationComputed: computedWcu,
-        executionsStarted: cloud.stepFunctions.list().length,
-        note: 'ratio = end-to-end ingest (parse, validate, one transaction + one StartExecution per row, report, while the 2,000 started workflows send emails and save task tokens in the same process) vs PutItem; storeOnlyRatio = the per-row transaction alone vs PutItem. DynamoDB Local in memory, 2 cores',
+        wcuPerRegistration: Number(wcuPerRegistration.toFixed(2)),
+        wcuBreakdown: Object.fromEntries(Object.entries(wcu).map(([k, v]) => [k, Number(v.toFixed(2))])),
+        note: 'ingestMs: S3 event to report written (parse, validate, transactions of 33 rows, one StartExecution per row, report, email). workflowsParkedMs: until all started workflows have sent their notice and wait for review. Baseline and store-only run after that, on the same DynamoDB Local (in memory), 2 cores',
       }),
     );
   } finally {

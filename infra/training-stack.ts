@@ -47,6 +47,7 @@ export class TrainingStack extends Stack {
       replyTo: props.replyTo,
       logKey: key,
       baseEnvironment,
+      concurrency: 2,
     });
     table.grantReadData(this.notices.sendNotice.fn);
 

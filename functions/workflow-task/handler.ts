@@ -51,28 +51,35 @@ export const handler = middy()
   .handler(async (event: unknown) => {
     const task = taskSchema.parse(event);
     logger.appendKeys({ registrationId: task.registrationId, action: task.action });
-    const registration = await getRegistration(task.registrationId);
-    if (!registration) throw new WorkflowStepError('RegistrationMissing', 'registration not found');
-    // A unit may withdraw between two steps; every later step then ends the workflow on the withdrawal path.
-    if (registration.status === 'withdrawn' && task.action !== 'recordFailure') {
-      throw new WorkflowStepError(WORKFLOW_ERRORS.withdrawn, 'the registration was withdrawn');
-    }
-    const result = await steps[task.action](task, registration);
+    const result =
+      task.action === 'awaitReview' || task.action === 'awaitClassClose'
+        ? await park(task, task.action === 'awaitReview' ? 'review' : 'class-close')
+        : await runStep(task, task.action);
     logger.info('Workflow step done');
     return result;
   });
 
-const steps: Record<Task['action'], (task: Task, registration: Registration) => Promise<Record<string, unknown>>> = {
-  async awaitReview(task) {
-    await saveTaskToken(task.registrationId, 'review', requireToken(task));
-    return {};
-  },
+/** A callback state: the token is stored on the registration unless the unit has withdrawn it meanwhile. */
+async function park(task: Task, stage: string): Promise<Record<string, unknown>> {
+  const saved = await saveTaskToken(task.registrationId, stage, requireToken(task));
+  if (saved === 'missing') throw new WorkflowStepError('RegistrationMissing', 'registration not found');
+  if (saved === 'withdrawn') throw new WorkflowStepError(WORKFLOW_ERRORS.withdrawn, 'the registration was withdrawn');
+  return {};
+}
 
-  async awaitClassClose(task) {
-    await saveTaskToken(task.registrationId, 'class-close', requireToken(task));
-    return {};
-  },
+async function runStep(task: Task, action: StepAction): Promise<Record<string, unknown>> {
+  const registration = await getRegistration(task.registrationId);
+  if (!registration) throw new WorkflowStepError('RegistrationMissing', 'registration not found');
+  // A unit may withdraw between two steps; every later step then ends the workflow on the withdrawal path.
+  if (registration.status === 'withdrawn' && action !== 'recordFailure') {
+    throw new WorkflowStepError(WORKFLOW_ERRORS.withdrawn, 'the registration was withdrawn');
+  }
+  return steps[action](task, registration);
+}
 
+type StepAction = Exclude<Task['action'], 'awaitReview' | 'awaitClassClose'>;
+
+const steps: Record<StepAction, (task: Task, registration: Registration) => Promise<Record<string, unknown>>> = {
   async releaseSeat(_task, registration) {
     if (registration.status === 'rejected' || registration.status === 'withdrawn') return { released: false };
     await releaseRegistration(registration, 'rejected', systemClock.now());

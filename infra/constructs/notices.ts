@@ -11,6 +11,12 @@ export interface NoticesProps {
   readonly replyTo: string;
   readonly logKey: kms.IKey;
   readonly baseEnvironment: Record<string, string>;
+  /**
+   * At most this many notices are composed and sent at once. SES's account sending rate is shared by every notice
+   * (14 a second on a new production account), and one large upload starts thousands of workflows together: a
+   * bounded sender turns that burst into a steady stream, and the workflow waits out the throttling in between.
+   */
+  readonly concurrency: number;
 }
 
 /** SES sending: a verified domain identity, a configuration set (TLS, reputation metrics) and the notice sender. */
@@ -37,6 +43,7 @@ export class Notices extends Construct {
       timeout: Duration.seconds(30),
       memorySize: 512,
       logKey: props.logKey,
+      reservedConcurrentExecutions: props.concurrency,
       environment: {
         ...props.baseEnvironment,
         MAIL_FROM: props.mailFrom,

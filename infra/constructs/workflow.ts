@@ -19,6 +19,15 @@ export interface WorkflowProps {
 
 const TASK_TIMEOUT = Duration.seconds(60);
 
+/** Lambda's throttle, and SES's and DynamoDB's throttles as the handlers surface them (by the SDK's error name). */
+const THROTTLED = [
+  'Lambda.TooManyRequestsException',
+  'TooManyRequestsException',
+  'LimitExceededException',
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+];
+
 /**
  * One Standard execution per trainee. Payloads carry ids only (registration id, unit, year): personal data stays
  * in DynamoDB, so neither the execution history nor the logs can leak it.
@@ -133,16 +142,28 @@ export class Workflow extends Construct {
       issueCertificate,
       notifyCertified,
     ];
-    // Transient failures (DynamoDB throttled or briefly unreachable, SES busy) are retried with backoff before a
-    // step gives up; a person's answer (rejected, withdrawn) is never retried.
+    // Transient failures (DynamoDB or SES briefly unreachable) are retried with backoff for up to about two minutes
+    // before a step gives up; a person's answer (rejected, withdrawn) is never retried.
     const allTasks = [...catchable, awaitReview, awaitClassClose, recordFailureTask, notifyWithdrawn];
     for (const task of allTasks) {
       task.addRetry({ errors: [WORKFLOW_ERRORS.rejected, WORKFLOW_ERRORS.withdrawn], maxAttempts: 0 });
+      // Throttling is expected, not a fault: a large upload starts thousands of executions, and send-notice's
+      // reserved concurrency and SES's sending rate let them through a few at a time. Wait it out, for up to
+      // about half an hour, before anything counts as failed.
+      task.addRetry({
+        errors: THROTTLED,
+        interval: Duration.seconds(5),
+        backoffRate: 1.5,
+        maxAttempts: 25,
+        maxDelay: Duration.minutes(2),
+        jitterStrategy: sfn.JitterType.FULL,
+      });
       task.addRetry({
         errors: ['States.TaskFailed'],
         interval: Duration.seconds(2),
         backoffRate: 2,
-        maxAttempts: 3,
+        maxAttempts: 6,
+        maxDelay: Duration.minutes(1),
         jitterStrategy: sfn.JitterType.FULL,
       });
     }

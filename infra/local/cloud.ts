@@ -56,7 +56,7 @@ export interface Endpoints {
  * the HTTP API, all driving the same handler modules as Lambda. Only endpoints and wiring differ from AWS.
  */
 export class LocalCloud {
-  readonly lambdas = new LocalLambdaRuntime();
+  lambdas!: LocalLambdaRuntime;
   readonly dynamo: DynamoDbLocal;
   auth!: LocalAuth;
   stepFunctions!: LocalStepFunctions;
@@ -84,6 +84,7 @@ export class LocalCloud {
     const dataDir = resolve(this.options.dataDir);
     this.auth = new LocalAuth(join(dataDir, 'signing-key'));
     const system = synthesizeForLocal();
+    this.lambdas = new LocalLambdaRuntime(system.functions);
 
     const [dynamodbEndpoint, s3Endpoint, sesEndpoint] = await Promise.all([
       this.dynamo.start(),

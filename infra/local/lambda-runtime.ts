@@ -1,28 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { type FunctionName, functionEntry } from '../function-names';
-import { LOCAL_REGION, localFunctionArn } from './synth';
+import pLimit, { type LimitFunction } from 'p-limit';
+import { type FunctionSettings, type FunctionSettingsByName, LOCAL_REGION, localFunctionArn } from './synth';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
-
-const TIMEOUT_MS: Record<FunctionName, number> = {
-  'upload-url': 10_000,
-  'ingest-upload': 300_000,
-  'admin-api': 29_000,
-  'workflow-task': 30_000,
-  'send-notice': 30_000,
-};
 
 /**
  * Runs the same handler modules Lambda runs, in this process, with a Lambda-shaped context. Modules are imported
  * lazily, after the local cloud has put its endpoints into the environment their config reads at cold start.
+ * Each function keeps its deployed timeout and reserved concurrency: invocations beyond the reserve wait their
+ * turn, where AWS would throttle them and the caller (Lambda's async queue, Step Functions' Retry) try again.
  */
 export class LocalLambdaRuntime {
   private readonly handlers = new Map<FunctionName, Promise<Handler>>();
+  private readonly slots = new Map<FunctionName, LimitFunction>();
+
+  constructor(private readonly settings: FunctionSettingsByName) {
+    for (const [name, { reservedConcurrency }] of Object.entries(settings) as [FunctionName, FunctionSettings][]) {
+      if (reservedConcurrency !== undefined) this.slots.set(name, pLimit(reservedConcurrency));
+    }
+  }
 
   async invoke(name: FunctionName, event: unknown): Promise<unknown> {
-    const handler = await this.load(name);
-    return handler(event, lambdaContext(name));
+    const run = async () => (await this.load(name))(event, lambdaContext(name, this.settings[name].timeoutSeconds));
+    const slot = this.slots.get(name);
+    return slot ? slot(run) : run();
   }
 
   private load(name: FunctionName): Promise<Handler> {
@@ -35,8 +38,8 @@ export class LocalLambdaRuntime {
   }
 }
 
-function lambdaContext(name: FunctionName): Context {
-  const deadline = Date.now() + TIMEOUT_MS[name];
+function lambdaContext(name: FunctionName, timeoutSeconds: number): Context {
+  const deadline = Date.now() + timeoutSeconds * 1000;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName: name,

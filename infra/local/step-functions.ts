@@ -20,6 +20,8 @@ interface Execution {
   cause?: string;
   abort: () => void;
   readonly visited: string[];
+  /** Parked in a callback state: its Lambda has stored the task token, and it waits for a person. */
+  waiting: boolean;
 }
 
 interface PendingCallback {
@@ -67,6 +69,13 @@ export class LocalStepFunctions {
     for (const execution of this.executions.values()) if (execution.status === 'RUNNING') execution.abort();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.server?.closeAllConnections?.();
+  }
+
+  /** Resolves once every running execution has ended or is parked waiting for a person. */
+  async settled(pollMs = 50): Promise<void> {
+    while (this.list().some((execution) => execution.status === 'RUNNING' && !execution.waiting)) {
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
   }
 
   /** For tests and the walk-through: every execution with its status. */
@@ -155,6 +164,7 @@ export class LocalStepFunctions {
       status: 'RUNNING',
       abort: () => undefined,
       visited: [],
+      waiting: false,
     };
     const run = this.machine.run(parsedInput, {
       overrides: { taskResourceLocalHandlers: this.taskHandlers(execution) as never },
@@ -230,7 +240,10 @@ export class LocalStepFunctions {
             this.callbacks.delete(payload.taskToken);
             throw error;
           }
-          return waiting;
+          execution.waiting = true;
+          return waiting.finally(() => {
+            execution.waiting = false;
+          });
         };
       } else if (resource.endsWith(':states:::lambda:invoke')) {
         const fn = this.requireFunction(String(parameters.FunctionName), stateName);

@@ -15,7 +15,16 @@ export interface SynthesizedSystem {
   readonly definition: Record<string, unknown>;
   readonly stateMachineName: string;
   readonly template: Record<string, unknown>;
+  /** Each function's timeout and reserved concurrency as deployed; the local runtime holds to both. */
+  readonly functions: FunctionSettingsByName;
 }
+
+export interface FunctionSettings {
+  readonly timeoutSeconds: number;
+  readonly reservedConcurrency?: number;
+}
+
+export type FunctionSettingsByName = Readonly<Record<FunctionName, FunctionSettings>>;
 
 /**
  * Synthesizes the real stack in-process (bundling skipped: the local cloud runs the TypeScript handlers) and takes
@@ -38,7 +47,17 @@ export function synthesizeForLocal(): SynthesizedSystem {
     Object.entries(resources).find(([, resource]) => resource.Type === 'AWS::StepFunctions::StateMachine') ?? [];
   if (!logicalId || !machine) throw new Error('The synthesized stack has no state machine');
   const definitionString = resolveIntrinsics(machine.Properties.DefinitionString, functionsByLogicalId);
-  return { definition: JSON.parse(definitionString), stateMachineName: logicalId, template };
+  const functions = {} as Record<FunctionName, FunctionSettings>;
+  for (const [functionLogicalId, name] of functionsByLogicalId) {
+    const properties = resources[functionLogicalId]?.Properties ?? {};
+    functions[name] = {
+      timeoutSeconds: Number(properties.Timeout ?? 3),
+      ...(properties.ReservedConcurrentExecutions === undefined
+        ? {}
+        : { reservedConcurrency: Number(properties.ReservedConcurrentExecutions) }),
+    };
+  }
+  return { definition: JSON.parse(definitionString), stateMachineName: logicalId, template, functions };
 }
 
 function resolveIntrinsics(value: unknown, functions: Map<string, FunctionName>): string {

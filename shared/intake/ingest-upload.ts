@@ -6,11 +6,12 @@ import { sendMail } from '../adapters/mailer';
 import { personHashKey } from '../adapters/person-hash-key';
 import { loadProgramme } from '../adapters/programme-store';
 import { getUnitQuotaState } from '../adapters/quota-store';
-import { recordRegistration } from '../adapters/registration-store';
+import { type RecordOutcome, type RecordRequest, recordRegistrations } from '../adapters/registration-store';
 import { getUnitContact, saveUnitContact } from '../adapters/unit-contact-store';
 import { headUpload, readUpload, writeReportFile } from '../adapters/upload-files';
 import { completeUpload, getUpload } from '../adapters/upload-store';
 import { startTraineeWorkflow } from '../adapters/workflow-client';
+import pLimit from 'p-limit';
 import type { Finding } from '../domain/errors';
 import { escapeHtml } from '../domain/notices';
 import { isBeforeDeadline, type Programme } from '../domain/programme';
@@ -130,13 +131,10 @@ async function recordTrainees(
     return 0;
   }
   const hashKey = await personHashKey();
-  const toStart: string[] = [];
-  // Rows are recorded in file order, so when a file exceeds the quota it is always its last rows that are refused.
-  for (const record of trainees) {
-    const registrationId = registrationIdFor(upload.year, upload.unit, upload.uploadId, record.creditCode);
+  const requests = trainees.map((record) => {
     const { row, voluntary, goodStanding, ...trainee } = record;
     const registration: Registration = {
-      registrationId,
+      registrationId: registrationIdFor(upload.year, upload.unit, upload.uploadId, record.creditCode),
       year: upload.year,
       unit: upload.unit,
       status: 'nominated',
@@ -146,45 +144,55 @@ async function recordTrainees(
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
     };
-    const outcome = await recordRegistration({ registration, personHash: personHash(hashKey, record.idNumber), quota });
+    return { registration, personHash: personHash(hashKey, record.idNumber), quota };
+  });
+  // Rows are recorded in file order, so when a file exceeds the quota it is always its last rows that are refused.
+  const { outcomes, writeUnits } = await recordRegistrations(requests);
+  logger.appendKeys({ writeUnits });
+  const toStart: string[] = [];
+  trainees.forEach((record, index) => {
+    const registrationId = (requests[index] as RecordRequest).registration.registrationId;
+    if (rowOutcome(record, outcomes[index] as RecordOutcome)) toStart.push(registrationId);
+  });
+  // Executions start once every row is recorded, a few at a time: a crash in between is repaired by the retry,
+  // which finds the rows already recorded and starts what is missing.
+  const starting = pLimit(START_CONCURRENCY);
+  await Promise.all(
+    toStart.map((registrationId) =>
+      starting(() => startTraineeWorkflow({ registrationId, unit: upload.unit, year: upload.year })),
+    ),
+  );
+  return toStart.length;
+
+  /** True when the row holds a registration (now or from this upload's earlier attempt); else records why not. */
+  function rowOutcome(record: TraineeRecord, outcome: RecordOutcome): boolean {
     switch (outcome.kind) {
       case 'recorded':
       case 'already-recorded': // a retry of this same upload after a crash: finish what the first attempt began
-        toStart.push(registrationId);
-        break;
+        return true;
       case 'quota-exceeded':
         rowFinding(record, 'QUOTA_EXCEEDED', `本单位名额（${outcome.quota}人）已满，本行未登记`);
-        break;
+        return false;
       case 'duplicate-enterprise':
         if (outcome.heldByUnit === upload.unit) {
           rowFinding(record, 'ALREADY_REGISTERED', '该企业已由本单位报名（此前的上传），本行未重复登记', 'warning');
-          break;
+          return false;
         }
         rowFinding(
           record,
           'DUPLICATE_ENTERPRISE',
           `该企业本年度已由${findUnit(outcome.heldByUnit)?.name ?? outcome.heldByUnit}报名；每个企业每年仅限报一人一个班`,
         );
-        break;
+        return false;
       case 'duplicate-person':
         rowFinding(
           record,
           'DUPLICATE_PERSON',
           `该学员本年度已由${findUnit(outcome.heldByUnit)?.name ?? outcome.heldByUnit}报名`,
         );
-        break;
+        return false;
     }
   }
-  // Executions start after the rows are recorded, a few at a time: the quota order stays the file's, and a crash
-  // in between is repaired by the retry, which finds the rows already recorded and starts what is missing.
-  for (let i = 0; i < toStart.length; i += START_CONCURRENCY) {
-    await Promise.all(
-      toStart
-        .slice(i, i + START_CONCURRENCY)
-        .map((registrationId) => startTraineeWorkflow({ registrationId, unit: upload.unit, year: upload.year })),
-    );
-  }
-  return toStart.length;
 }
 
 async function recordUnitContact(upload: UploadRecord, report: ValidationReport, findings: Finding[]): Promise<number> {

@@ -125,4 +125,27 @@ describe('enterprise lock across units', () => {
     expect(summarize(items).counters[CONTENDED_UNIT]).toBe(quota);
     expect(invariantViolations(items)).toEqual([]);
   });
+
+  it('refuses only the duplicate row of a file whose rows share transactions', async () => {
+    const [holder, uploader] = ['210000', '110000'];
+    const taken = validTrainee(7_000);
+    await putObject((await requestUpload(endpoints, holder)).key, traineeCsv([taken]));
+    await cloud.idle();
+    const before = summarize(await scanTable()).counters[uploader] ?? 0;
+
+    // Fifteen rows go to DynamoDB as one transaction; the eighth names the enterprise the other unit holds.
+    const rows = Array.from({ length: 15 }, (_, r) => validTrainee(7_001 + r));
+    rows[7] = { ...(rows[7] as (typeof rows)[number]), creditCode: taken.creditCode };
+    const issued = await requestUpload(endpoints, uploader);
+    await putObject(issued.key, traineeCsv(rows));
+    await cloud.idle();
+    expect(cloud.failedEvents()).toEqual([]);
+
+    const upload = await storedUpload(issued.uploadId);
+    expect(upload).toMatchObject({ status: 'done', rows: 15, accepted: 14 });
+    expect(findingsOf(upload, 'DUPLICATE_ENTERPRISE').map((finding) => finding.row)).toEqual([9]);
+    const items = await scanTable();
+    expect(summarize(items).counters[uploader]).toBe(before + 14);
+    expect(invariantViolations(items)).toEqual([]);
+  });
 });

@@ -4,7 +4,12 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { resetClients } from '../../../shared/adapters/aws-clients';
 import { resetConfig } from '../../../shared/adapters/config';
-import { recordRegistration } from '../../../shared/adapters/registration-store';
+import {
+  ROWS_PER_TRANSACTION,
+  type RecordRequest,
+  recordRegistration,
+  recordRegistrations,
+} from '../../../shared/adapters/registration-store';
 import type { Registration } from '../../../shared/domain/trainee-registration';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
@@ -73,7 +78,8 @@ describe('recordRegistration: one transaction per row, cancellations become outc
     expect(items).toHaveLength(4);
     expect(items[1]?.Put?.Item?.pk).toBe('LOCK#ENT#2024#91350100M000100Y43');
     expect(items[2]?.Put?.Item?.pk).toBe(`LOCK#PERSON#2024#${'h'.repeat(64)}`);
-    expect(items[3]?.Update?.ConditionExpression).toContain('used < :quota');
+    expect(items[3]?.Update?.ConditionExpression).toBe('attribute_not_exists(used) OR used <= :limit');
+    expect(items[3]?.Update?.ExpressionAttributeValues).toMatchObject({ ':seats': 1, ':limit': 22 });
     const keys = items.map((item) => JSON.stringify(item.Put?.Item?.pk ?? item.Update?.Key));
     expect(keys.join()).not.toContain(registration.trainee.idNumber);
   });
@@ -95,5 +101,94 @@ describe('recordRegistration: one transaction per row, cancellations become outc
       .resolves({});
     expect(await recordRegistration({ registration, personHash: 'h', quota: 23 })).toEqual({ kind: 'recorded' });
     expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(2);
+  });
+
+  it('refuses every row when the quota is zero, even before the counter exists', async () => {
+    dynamo.on(TransactWriteCommand).resolves({});
+    await recordRegistration({ registration, personHash: 'h', quota: 0 });
+    const counter = dynamo.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.[3]?.Update;
+    expect(counter?.ConditionExpression).toBe('used <= :limit');
+    expect(counter?.ExpressionAttributeValues?.[':limit']).toBe(-1);
+  });
+});
+
+describe('recordRegistrations: rows share transactions, a cancelled group is replayed row by row', () => {
+  const rows = (count: number, quota = 100): RecordRequest[] =>
+    Array.from({ length: count }, (_, i) => ({
+      registration: {
+        ...registration,
+        registrationId: `R-${i}`,
+        trainee: { ...registration.trainee, creditCode: `CODE${i}` },
+      },
+      personHash: `hash-${i}`,
+      quota,
+    }));
+  const transactions = () => dynamo.commandCalls(TransactWriteCommand).map((call) => call.args[0].input);
+
+  beforeEach(() => dynamo.reset());
+
+  it('writes 40 rows in two transactions of 33 and 7 rows, each taking its seats from the counter at once', async () => {
+    dynamo.on(TransactWriteCommand).resolves({ ConsumedCapacity: [{ CapacityUnits: 10 }] });
+    const { outcomes, writeUnits } = await recordRegistrations(rows(40));
+    expect(outcomes).toEqual(Array.from({ length: 40 }, () => ({ kind: 'recorded' })));
+    expect(writeUnits).toBe(20);
+    const [first, second, ...more] = transactions();
+    expect(more).toEqual([]);
+    expect(first?.TransactItems).toHaveLength(3 * ROWS_PER_TRANSACTION + 1);
+    expect(first?.TransactItems).toHaveLength(100);
+    expect(first?.TransactItems?.at(-1)?.Update?.ExpressionAttributeValues).toMatchObject({
+      ':seats': 33,
+      ':limit': 67,
+    });
+    expect(second?.TransactItems).toHaveLength(3 * 7 + 1);
+    expect(second?.TransactItems?.at(-1)?.Update?.ExpressionAttributeValues).toMatchObject({
+      ':seats': 7,
+      ':limit': 93,
+    });
+  });
+
+  it('replays a cancelled group row by row, so only the conflicting row is refused', async () => {
+    const duplicate = cancelled(['None', 'ConditionalCheckFailed', 'None', 'None'], '120000');
+    dynamo.on(TransactWriteCommand).callsFake((input: { TransactItems: { Put?: { Item?: { pk?: string } } }[] }) => {
+      if (input.TransactItems.length > 4) throw cancelled(['None', 'ConditionalCheckFailed'], '120000');
+      if (input.TransactItems[1]?.Put?.Item?.pk === 'LOCK#ENT#2024#CODE2') throw duplicate;
+      return {};
+    });
+    const { outcomes } = await recordRegistrations(rows(5));
+    expect(outcomes).toEqual([
+      { kind: 'recorded' },
+      { kind: 'recorded' },
+      { kind: 'duplicate-enterprise', heldByUnit: '120000' },
+      { kind: 'recorded' },
+      { kind: 'recorded' },
+    ]);
+    expect(transactions().map((t) => t.TransactItems?.length)).toEqual([16, 4, 4, 4, 4, 4]);
+  });
+
+  it('never asks for more seats than the quota in one transaction, so only the overflow is replayed', async () => {
+    dynamo.on(TransactWriteCommand).callsFake((input: { TransactItems: unknown[] }) => {
+      // The second group finds the quota taken, and so does each of its rows on replay.
+      if (dynamo.commandCalls(TransactWriteCommand).length > 1) {
+        const codes = input.TransactItems.map(() => 'None');
+        codes[codes.length - 1] = 'ConditionalCheckFailed';
+        throw cancelled(codes);
+      }
+      return {};
+    });
+    const { outcomes } = await recordRegistrations(rows(12, 10));
+    expect(outcomes.map((outcome) => outcome.kind)).toEqual([
+      ...Array.from({ length: 10 }, () => 'recorded'),
+      'quota-exceeded',
+      'quota-exceeded',
+    ]);
+    expect(transactions().map((t) => t.TransactItems?.length)).toEqual([31, 7, 4, 4]);
+  });
+
+  it('writes rows one by one when the same enterprise or person appears twice in a group', async () => {
+    dynamo.on(TransactWriteCommand).resolves({});
+    const twice = rows(3);
+    (twice[2] as { personHash: string }).personHash = 'hash-0';
+    await recordRegistrations(twice);
+    expect(transactions().map((t) => t.TransactItems?.length)).toEqual([4, 4, 4]);
   });
 });
