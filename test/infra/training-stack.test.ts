@@ -269,6 +269,11 @@ describe('ingest', () => {
     expect(resource(ingestId).Properties.ReservedConcurrentExecutions).toBeGreaterThan(0);
   });
 
+  it('leaves send-notice a small reserve, so a large upload’s notices reach SES as a stream, not a burst', () => {
+    const sendNotice = resource(logicalIdOf(stack.notices.sendNotice.fn)).Properties;
+    expect(sendNotice.ReservedConcurrentExecutions).toBe(2);
+  });
+
   it('is triggered by s3:ObjectCreated:* under incoming/ of the uploads bucket', () => {
     const [, notifications] = only('Custom::S3BucketNotifications');
     expect(notifications.Properties.BucketName).toEqual(ref(UPLOADS_BUCKET));

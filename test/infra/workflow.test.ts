@@ -79,9 +79,26 @@ describe('state machine definition', () => {
     if (task.TimeoutSeconds !== undefined) expect(task.TimeoutSeconds).toBeGreaterThan(0);
     const retried = (task.Retry ?? []).flatMap((retry: CfnJson) => retry.ErrorEquals);
     expect(retried).toEqual(expect.arrayContaining(['Lambda.ServiceException', 'Lambda.SdkClientException']));
+    // Throttling is waited out patiently, and its retrier comes before the general one that would match it first.
+    const retriers = (task.Retry ?? []).map((retry: CfnJson) => retry.ErrorEquals as string[]);
+    const throttled = retriers.findIndex((errors: string[]) => errors.includes('Lambda.TooManyRequestsException'));
+    const general = retriers.findIndex((errors: string[]) => errors.includes('States.TaskFailed'));
+    expect(throttled, 'a throttling retrier').toBeGreaterThanOrEqual(0);
+    expect(throttled).toBeLessThan(general);
+    expect(task.Retry[throttled].MaxAttempts).toBeGreaterThanOrEqual(20);
     const caught = (task.Catch ?? []).flatMap((c: CfnJson) => c.ErrorEquals);
     expect(caught.length, 'a Catch').toBeGreaterThan(0);
     expect(caught, 'a catch-all').toContain('States.ALL');
+  });
+
+  it('hands the local cloud each function’s deployed timeout and reserved concurrency', () => {
+    expect(system.functions).toEqual({
+      'upload-url': { timeoutSeconds: 10 },
+      'ingest-upload': { timeoutSeconds: 300, reservedConcurrency: 5 },
+      'admin-api': { timeoutSeconds: 29 },
+      'workflow-task': { timeoutSeconds: 30 },
+      'send-notice': { timeoutSeconds: 30, reservedConcurrency: 2 },
+    });
   });
 
   it.each(CALLBACK_STATES)('%s waits for a task token that it passes to the function', (name) => {
