@@ -71,18 +71,21 @@ async function main(): Promise<void> {
     await upload(WARM_UP_UNIT, ROWS, WARM_UP_ROWS);
     await cloud.idle();
     await cloud.stepFunctions.settled();
-    const warmUpItem = (
+    // A stored registration: the baseline's items and the store-only rows are copies of it, sized like the real ones.
+    const registration = (
       await db.send(
         new ScanCommand({
           TableName: TABLE_NAME,
           FilterExpression: '#type = :type',
           ExpressionAttributeNames: { '#type': 'type' },
           ExpressionAttributeValues: { ':type': 'registration' },
+          Limit: 100,
         }),
       )
     ).Items?.[0];
-    if (!warmUpItem) throw new Error('the warm-up upload stored no registration');
-    await putItems('WARM', WARM_UP_ROWS, warmUpItem);
+    if (!registration) throw new Error('the warm-up upload stored no registration');
+    const itemBytes = Buffer.byteLength(JSON.stringify(registration));
+    await putItems('WARM', WARM_UP_ROWS, registration);
 
     const executionsBefore = cloud.stepFunctions.list().length;
     const { uploadId, started: ingestStart } = await upload(UNIT, 0, ROWS);
@@ -96,21 +99,6 @@ async function main(): Promise<void> {
     if (uploaded?.accepted !== ROWS || cloud.failedEvents().length > 0) {
       throw new Error(`ingest accepted ${uploaded?.accepted} of ${ROWS} rows (${cloud.failedEvents().length} failed)`);
     }
-
-    // A stored registration, to size the baseline items like the real ones.
-    const registration = (
-      await db.send(
-        new ScanCommand({
-          TableName: TABLE_NAME,
-          FilterExpression: '#type = :type',
-          ExpressionAttributeNames: { '#type': 'type' },
-          ExpressionAttributeValues: { ':type': 'registration' },
-          Limit: 100,
-        }),
-      )
-    ).Items?.[0];
-    if (!registration) throw new Error('no registration stored');
-    const itemBytes = Buffer.byteLength(JSON.stringify(registration));
 
     const putStart = performance.now();
     await putItems('BENCH', ROWS, registration);

@@ -106,14 +106,9 @@ const consumedUnits = (consumed: ConsumedCapacity[] | undefined) =>
  * One row, one transaction: the registration, the enterprise lock, the person lock and the unit's quota counter
  * are written together or not at all, so the store never holds a lock or a counted seat without its registration.
  */
-export async function recordRegistration(request: RecordRequest): Promise<RecordOutcome> {
-  return (await recordOne(request)).outcome;
-}
-
 async function recordOne(request: RecordRequest): Promise<{ outcome: RecordOutcome; writeUnits: number }> {
   const { registration, personHash, quota } = request;
   const { year, unit } = registration;
-  const writeUnits = 0;
   for (let attempt = 0; ; attempt++) {
     try {
       const result = await dynamoClient().send(
@@ -122,12 +117,13 @@ async function recordOne(request: RecordRequest): Promise<{ outcome: RecordOutco
           ReturnConsumedCapacity: 'TOTAL',
         }),
       );
-      return { outcome: { kind: 'recorded' }, writeUnits: writeUnits + consumedUnits(result.ConsumedCapacity) };
+      return { outcome: { kind: 'recorded' }, writeUnits: consumedUnits(result.ConsumedCapacity) };
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const reasons = error.CancellationReasons ?? [];
       const failed = (index: number) => reasons[index]?.Code === 'ConditionalCheckFailed';
-      const done = (outcome: RecordOutcome) => ({ outcome, writeUnits });
+      // DynamoDB reports no consumed capacity for a cancelled transaction.
+      const done = (outcome: RecordOutcome) => ({ outcome, writeUnits: 0 });
       if (failed(0)) return done({ kind: 'already-recorded' });
       if (failed(1)) return done({ kind: 'duplicate-enterprise', heldByUnit: String(reasons[1]?.Item?.unit?.S ?? '') });
       if (failed(2)) return done({ kind: 'duplicate-person', heldByUnit: String(reasons[2]?.Item?.unit?.S ?? '') });
@@ -153,7 +149,7 @@ export interface RecordedRows {
 }
 
 /**
- * Records one unit's rows in file order with the guarantees of {@link recordRegistration}, in fewer round trips:
+ * Records one unit's rows in file order with the guarantees of {@link recordOne}, in fewer round trips:
  * up to 33 rows share one transaction that takes their seats together. Any cancellation (a duplicate, the quota
  * running out, a concurrent writer) replays that group row by row, so one conflicting row never costs its
  * neighbours their seats, and when a file overruns the quota it is still its last rows that are refused.
@@ -326,10 +322,9 @@ export async function updateRegistrationStatus(
   );
 }
 
-/** Remembers the task token a waiting workflow state can be resumed with; the token never leaves the store. */
 /**
- * Parks a workflow on the registration: stores the token a person's answer will resume it with. One conditional
- * write, so a withdrawal can never slip in between a check and the save.
+ * Parks a workflow on the registration: stores the task token a person's answer will resume it with (the token
+ * never leaves the store). One conditional write, so a withdrawal can never slip in between a check and the save.
  */
 export async function saveTaskToken(
   registrationId: string,

@@ -7,7 +7,6 @@ import { resetConfig } from '../../../shared/adapters/config';
 import {
   ROWS_PER_TRANSACTION,
   type RecordRequest,
-  recordRegistration,
   recordRegistrations,
   saveTaskToken,
 } from '../../../shared/adapters/registration-store';
@@ -54,7 +53,10 @@ const cancelled = (codes: string[], holder?: string) =>
     CancellationReasons: codes.map((Code) => ({ Code, Item: holder ? { unit: { S: holder } } : undefined })),
   });
 
-describe('recordRegistration: one transaction per row, cancellations become outcomes', () => {
+/** One row on its own goes through the one-row transaction. */
+const recordOne = async (request: RecordRequest) => (await recordRegistrations([request])).outcomes[0];
+
+describe('one row, one transaction: cancellations become outcomes', () => {
   beforeEach(() => {
     Object.assign(process.env, {
       TABLE_NAME: 't',
@@ -72,7 +74,7 @@ describe('recordRegistration: one transaction per row, cancellations become outc
 
   it('writes registration, enterprise lock, person lock and quota counter together, with no raw ID in keys', async () => {
     dynamo.on(TransactWriteCommand).resolves({});
-    expect(await recordRegistration({ registration, personHash: 'h'.repeat(64), quota: 23 })).toEqual({
+    expect(await recordOne({ registration, personHash: 'h'.repeat(64), quota: 23 })).toEqual({
       kind: 'recorded',
     });
     const items = dynamo.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
@@ -92,7 +94,7 @@ describe('recordRegistration: one transaction per row, cancellations become outc
     [['None', 'None', 'None', 'ConditionalCheckFailed'], { kind: 'quota-exceeded', quota: 23 }],
   ])('cancellation %j → %j', async (codes, outcome) => {
     dynamo.on(TransactWriteCommand).rejects(cancelled(codes, '120000'));
-    expect(await recordRegistration({ registration, personHash: 'h', quota: 23 })).toEqual(outcome);
+    expect(await recordOne({ registration, personHash: 'h', quota: 23 })).toEqual(outcome);
   });
 
   it('retries transaction conflicts, then succeeds', async () => {
@@ -100,13 +102,13 @@ describe('recordRegistration: one transaction per row, cancellations become outc
       .on(TransactWriteCommand)
       .rejectsOnce(cancelled(['None', 'None', 'None', 'TransactionConflict']))
       .resolves({});
-    expect(await recordRegistration({ registration, personHash: 'h', quota: 23 })).toEqual({ kind: 'recorded' });
+    expect(await recordOne({ registration, personHash: 'h', quota: 23 })).toEqual({ kind: 'recorded' });
     expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(2);
   });
 
   it('refuses every row when the quota is zero, even before the counter exists', async () => {
     dynamo.on(TransactWriteCommand).resolves({});
-    await recordRegistration({ registration, personHash: 'h', quota: 0 });
+    await recordOne({ registration, personHash: 'h', quota: 0 });
     const counter = dynamo.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.[3]?.Update;
     expect(counter?.ConditionExpression).toBe('used <= :limit');
     expect(counter?.ExpressionAttributeValues?.[':limit']).toBe(-1);
