@@ -1,7 +1,14 @@
 import { fileURLToPath } from 'node:url';
 
 /** The Lambdas of the system; each is `functions/<name>/handler.ts`, in AWS and in the local cloud alike. */
-export const FUNCTION_NAMES = ['upload-url', 'ingest-upload', 'admin-api', 'workflow-task', 'send-notice'] as const;
+export const FUNCTION_NAMES = [
+  'upload-url',
+  'ingest-upload',
+  'admin-api',
+  'class-api',
+  'workflow-task',
+  'send-notice',
+] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 export function functionEntry(name: FunctionName): string {

@@ -24,6 +24,7 @@ export class TrainingStack extends Stack {
   readonly workflow: Workflow;
   readonly api: AdminApi;
   readonly adminFunction: TrainingFunction;
+  readonly classFunction: TrainingFunction;
 
   constructor(scope: Construct, id: string, props: TrainingStackProps) {
     super(scope, id, props);
@@ -56,7 +57,6 @@ export class TrainingStack extends Stack {
       key,
       sendNotice: this.notices.sendNotice,
       baseEnvironment,
-      reviewTimeout: Duration.days(14),
     });
     const stateMachineArn = this.workflow.stateMachine.stateMachineArn;
 
@@ -89,10 +89,30 @@ export class TrainingStack extends Stack {
       reason: 'Invoked synchronously by API Gateway; the caller sees the error, so there is nothing to dead-letter.',
     });
 
+    this.classFunction = new TrainingFunction(this, 'ClassApiFunction', {
+      name: 'class-api',
+      description: 'Classes, rosters, sign-in sheets, attendance and closing: staff and the class hosts',
+      timeout: Duration.seconds(29),
+      memorySize: 1024,
+      logKey: key,
+      environment: baseEnvironment,
+    });
+    table.grantReadWriteData(this.classFunction.fn);
+    this.workflow.stateMachine.grantTaskResponse(this.classFunction.fn);
+    acknowledgeGrants(this.classFunction, 'tableIndexes', 'keyUse');
+    Validations.of(this.classFunction.fn).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason: 'Invoked synchronously by API Gateway; the caller sees the error, so there is nothing to dead-letter.',
+    });
+
     this.api = new AdminApi(this, 'Api', {
       key,
       allowedOrigins: props.allowedOrigins,
-      targets: { 'upload-url': this.intake.uploadUrl, 'admin-api': this.adminFunction },
+      targets: {
+        'upload-url': this.intake.uploadUrl,
+        'admin-api': this.adminFunction,
+        'class-api': this.classFunction,
+      },
     });
 
     // CDK's own singleton that applies S3 bucket notifications at deploy time.

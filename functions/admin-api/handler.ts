@@ -1,19 +1,36 @@
 import { z } from 'zod';
-import { loadConfig } from '../../shared/adapters/config';
-import { loadProgramme } from '../../shared/adapters/programme-store';
+import { releaseRegistration } from '../../shared/adapters/class-seats';
 import { systemClock } from '../../shared/adapters/clock';
+import { loadConfig } from '../../shared/adapters/config';
+import { historyPut, listHistory } from '../../shared/adapters/history-store';
+import { keys } from '../../shared/adapters/keys';
+import { loadProgramme } from '../../shared/adapters/programme-store';
+import { listRegistrations } from '../../shared/adapters/registration-queries';
 import {
   getRegistration,
-  getTaskToken,
-  listRegistrations,
-  releaseRegistration,
+  TransactionRefused,
+  transitionRegistration,
+  writeTransaction,
 } from '../../shared/adapters/registration-store';
-import { findClass } from '../../shared/domain/programme';
 import { getUpload } from '../../shared/adapters/upload-store';
-import { failWorkflowTask, resumeWorkflow } from '../../shared/adapters/workflow-client';
+import { failWorkflowTask, isSpentToken, resumeWorkflow } from '../../shared/adapters/workflow-client';
+import { getTaskToken, tokenCondition, type WaitingTask } from '../../shared/adapters/workflow-tokens';
+import { grantLeave } from '../../shared/classes/leave-service';
+import { requireProgramme } from '../../shared/classes/programme-context';
+import { offerFreedSeats } from '../../shared/classes/waitlist-service';
+import { hasStarted } from '../../shared/domain/classes/class-sessions';
+import { SAMPLE_DATA_NOTICE } from '../../shared/domain/classes/class-view';
 import { DomainError } from '../../shared/domain/errors';
-import { isRegistrationStatus, REGISTRATION_STATUSES, summarise } from '../../shared/domain/trainee-registration';
-import { WORKFLOW_ERRORS } from '../../shared/domain/workflow';
+import { findClass } from '../../shared/domain/programme';
+import { registrationDetail } from '../../shared/domain/registration-view';
+import {
+  HOLDING_STATUSES,
+  isRegistrationStatus,
+  REGISTRATION_STATUSES,
+  type Registration,
+  summarise,
+} from '../../shared/domain/trainee-registration';
+import { AWAIT_STAGES, WORKFLOW_ERRORS } from '../../shared/domain/workflow';
 import { buildTemplate } from '../../shared/forms';
 import { type HttpResult, httpHandler, json } from '../../shared/http/http-handler';
 import {
@@ -21,16 +38,22 @@ import {
   type Principal,
   principalOf,
   requireAccessToUnit,
+  requireClassAccess,
   requireStaff,
+  requireStaffOrUnit,
 } from '../../shared/http/principal';
+import { parseBody, parseQuery, pathParameter } from '../../shared/http/request-parsing';
 
 type Route = (event: AuthorizedEvent, principal: Principal) => Promise<HttpResult>;
 
 const routes: Record<string, Route> = {
   'GET /registrations': listRoute,
   'GET /registrations/{registrationId}': getRegistrationRoute,
+  'GET /registrations/{registrationId}/history': historyRoute,
   'POST /registrations/{registrationId}/review': reviewRoute,
   'POST /registrations/{registrationId}/withdraw': withdrawRoute,
+  'POST /registrations/{registrationId}/leave': leaveRoute,
+  'POST /registrations/{registrationId}/retry': retryRoute,
   'GET /uploads/{uploadId}/report': uploadReportRoute,
   'GET /templates/{templateName}': templateRoute,
   'GET /programme': programmeRoute,
@@ -42,6 +65,8 @@ export const handler = httpHandler(async (event) => {
   if (!route) throw new DomainError('NOT_FOUND', '接口不存在', 404);
   return route(event, principalOf(event));
 });
+
+const programmeYear = () => loadConfig().PROGRAMME_YEAR;
 
 const listQuerySchema = z.object({
   unit: z
@@ -59,11 +84,12 @@ const listQuerySchema = z.object({
 });
 
 async function listRoute(event: AuthorizedEvent, principal: Principal): Promise<HttpResult> {
+  requireStaffOrUnit(principal);
   const query = parseQuery(listQuerySchema, event.queryStringParameters);
   const unit = principal.role === 'unit' ? principal.unit : query.unit;
   if (query.unit) requireAccessToUnit(principal, query.unit);
   const page = await listRegistrations({
-    year: query.year ?? loadConfig().PROGRAMME_YEAR,
+    year: query.year ?? programmeYear(),
     unit,
     status: query.status as never,
     classNumber: query.class,
@@ -74,7 +100,8 @@ async function listRoute(event: AuthorizedEvent, principal: Principal): Promise<
 }
 
 /** The registration named in the path, if the caller may see it (staff, or its own unit). */
-async function requireRegistration(event: AuthorizedEvent, principal: Principal) {
+async function requireRegistration(event: AuthorizedEvent, principal: Principal): Promise<Registration> {
+  requireStaffOrUnit(principal);
   const registration = await getRegistration(pathParameter(event, 'registrationId'));
   if (!registration) throw new DomainError('NOT_FOUND', '报名记录不存在', 404);
   requireAccessToUnit(principal, registration.unit);
@@ -82,78 +109,215 @@ async function requireRegistration(event: AuthorizedEvent, principal: Principal)
 }
 
 async function getRegistrationRoute(event: AuthorizedEvent, principal: Principal): Promise<HttpResult> {
-  return json(200, summarise(await requireRegistration(event, principal)));
+  const registration = await requireRegistration(event, principal);
+  return json(200, registrationDetail(registration, await loadProgramme(registration.year)));
 }
 
-const reviewSchema = z.object({
-  decision: z.enum(['approved', 'rejected']),
-  reason: z.string().trim().max(500).optional(),
+const historyQuery = z.object({
+  cursor: z.string().max(2048).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-/** Staff decide on a nomination; the waiting workflow resumes with the decision. */
+/** Every change of the registration, oldest first: what, when, who, why. */
+async function historyRoute(event: AuthorizedEvent, principal: Principal): Promise<HttpResult> {
+  const registration = await requireRegistration(event, principal);
+  const query = parseQuery(historyQuery, event.queryStringParameters);
+  const page = await listHistory(registration.registrationId, query);
+  // The nomination itself is the upload's row: ingest records it with the registration, not as an event item.
+  const nominated = {
+    at: registration.createdAt,
+    kind: 'status',
+    by: `unit:${registration.unit}`,
+    to: 'nominated',
+    reason: `upload ${registration.uploadId} row ${registration.row}`,
+  };
+  return json(200, {
+    registrationId: registration.registrationId,
+    status: registration.status,
+    items: query.cursor ? page.items : [nominated, ...page.items],
+    next: page.next,
+  });
+}
+
+const reviewSchema = z
+  .object({
+    decision: z.enum(['approved', 'rejected']),
+    reason: z.string().trim().max(500).optional(),
+  })
+  .refine((body) => body.decision === 'approved' || (body.reason ?? '').length >= 2, {
+    message: '审核不通过须填写原因（reason，2–500 字）',
+    path: ['reason'],
+  });
+
+/**
+ * Staff decide on a nomination. The stored token is claimed in the same transaction that records the decision and
+ * its history event, so two reviewers racing get one 202 and one 409; then the waiting workflow resumes.
+ */
 async function reviewRoute(event: AuthorizedEvent, principal: Principal): Promise<HttpResult> {
   requireStaff(principal);
-  const body = reviewSchema.safeParse(event.body ?? {});
-  if (!body.success) throw new DomainError('BAD_REQUEST', '请求须包含 decision（approved 或 rejected）', 400);
+  const body = parseBody(reviewSchema, event.body, 'BAD_REQUEST', '格式：{ decision: approved|rejected, reason }');
   const registration = await requireRegistration(event, principal);
   const { registrationId } = registration;
   const waiting = await getTaskToken(registrationId);
-  if (registration.status !== 'nominated' || waiting?.awaiting !== 'review') {
-    throw new DomainError('NOT_AWAITING_REVIEW', `该报名当前状态为 ${registration.status}，不在待审核状态`, 409);
+  const notAwaiting = () =>
+    new DomainError('NOT_AWAITING_REVIEW', `该报名当前状态为 ${registration.status}，不在待审核状态`, 409);
+  if (registration.status !== 'nominated' || waiting?.awaiting !== AWAIT_STAGES.awaitReview) throw notAwaiting();
+  const at = systemClock.now().toISOString();
+  const review = { decision: body.decision, by: principal.subject, at, ...(body.reason ? { reason: body.reason } : {}) };
+  await claimToken(registration, waiting, { review }, () =>
+    historyPut(registrationId, { at, kind: 'reviewed', by: principal.subject, value: body.decision, reason: body.reason }),
+  ).catch((error) => {
+    throw error instanceof DomainError && error.code === 'STATUS_CHANGED' ? notAwaiting() : error;
+  });
+  try {
+    if (body.decision === 'approved') {
+      await resumeWorkflow(waiting.taskToken, { decision: 'approved' });
+    } else {
+      await failWorkflowTask(waiting.taskToken, WORKFLOW_ERRORS.rejected, 'rejected by staff');
+    }
+  } catch (error) {
+    if (isSpentToken(error)) {
+      throw new DomainError('NOT_AWAITING_REVIEW', '审核期限已过，该报名已按超时处理', 409);
+    }
+    throw error;
   }
-  if (body.data.decision === 'approved') {
-    await resumeWorkflow(waiting.taskToken, { decision: 'approved', reviewer: principal.subject });
-  } else {
-    await failWorkflowTask(waiting.taskToken, WORKFLOW_ERRORS.rejected, body.data.reason ?? 'rejected by staff');
-  }
-  return json(202, { registrationId, decision: body.data.decision });
+  return json(202, { registrationId, decision: body.decision });
 }
 
-const WITHDRAWABLE = new Set(['nominated', 'approved', 'assigned']);
+/** Takes the stored token for this caller alone, recording what it decided, or fails with STATUS_CHANGED. */
+async function claimToken(
+  registration: Registration,
+  waiting: WaitingTask,
+  set: Record<string, unknown>,
+  event: () => ReturnType<typeof historyPut>,
+): Promise<void> {
+  const condition = tokenCondition(waiting);
+  const names: Record<string, string> = { '#status': 'status' };
+  const values: Record<string, unknown> = { ':from': registration.status, ...condition.values };
+  const sets = Object.entries(set).map(([name, value]) => {
+    names[`#${name}`] = name;
+    values[`:${name}`] = value;
+    return `#${name} = :${name}`;
+  });
+  await writeTransaction([
+    {
+      Update: {
+        TableName: loadConfig().TABLE_NAME,
+        Key: keys.registration(registration.registrationId),
+        UpdateExpression: `${sets.length ? `SET ${sets.join(', ')} ` : ''}REMOVE taskToken, awaiting, awaitingUntil`,
+        ConditionExpression: `#status = :from AND ${condition.expression}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    },
+    event(),
+  ]);
+}
+
+const withdrawSchema = z.object({ reason: z.string().trim().max(500).optional() });
 
 /**
- * A unit withdraws its trainee before the class starts (notice 二(二): participation is voluntary). Seat, quota
- * and locks are released in one transaction; the waiting workflow is then ended on its withdrawal path.
+ * A unit withdraws its trainee before the class starts (notice 二(二): participation is voluntary): from review,
+ * the waitlist, an assigned class or a failed step. Quota seat, locks and class seat or waitlist place are released
+ * in one transaction; the waiting workflow is then ended on its withdrawal path; a freed class seat goes to the
+ * longest-waiting trainee.
  */
 async function withdrawRoute(event: AuthorizedEvent, principal: Principal): Promise<HttpResult> {
   const registration = await requireRegistration(event, principal);
+  const body = parseBody(withdrawSchema, event.body ?? {});
   const { registrationId } = registration;
-  if (!WITHDRAWABLE.has(registration.status)) {
+  const effective = registration.status === 'failed' ? registration.failure?.from : registration.status;
+  if (!effective || !HOLDING_STATUSES.includes(effective)) {
     throw new DomainError('NOT_WITHDRAWABLE', `该报名当前状态为 ${registration.status}，不能撤回`, 409);
   }
   const now = systemClock.now();
-  if (registration.classNumber) {
-    const programme = await requireProgramme();
+  if (registration.classNumber && effective === 'assigned') {
+    const programme = await requireProgramme(registration.year);
     const trainingClass = findClass(programme, registration.classNumber);
-    if (trainingClass && now.getTime() >= Date.parse(`${trainingClass.startDate}T00:00:00+08:00`)) {
+    if (trainingClass && hasStarted(trainingClass, now)) {
       throw new DomainError(
         'CLASS_STARTED',
-        `第${trainingClass.number}期已于 ${trainingClass.startDate} 开班，不能撤回`,
+        `第${trainingClass.number}期已于 ${trainingClass.startDate} 开班，不能撤回；确需缺席的请办理请假`,
         409,
       );
     }
   }
   const waiting = await getTaskToken(registrationId);
-  await releaseRegistration(registration, 'withdrawn', now);
+  const { freedClass } = await releaseRegistration(registration, 'withdrawn', now, principal.subject, body.reason);
   if (waiting) {
     await failWorkflowTask(waiting.taskToken, WORKFLOW_ERRORS.withdrawn, 'withdrawn by the recommending unit').catch(
       (error: Error) => {
-        // The wait already ended (timed out or answered); the next step sees the withdrawn status instead.
-        if (error.name !== 'TaskTimedOut' && error.name !== 'InvalidToken') throw error;
+        // The wait already ended (answered or timed out); the next step sees the withdrawn status instead.
+        if (!isSpentToken(error)) throw error;
       },
     );
   }
+  if (freedClass) await offerFreedSeats(registration.year);
   return json(202, { registrationId, status: 'withdrawn' });
+}
+
+const leaveSchema = z.object({
+  sessions: z.array(z.number().int()).min(1).max(16),
+  reason: z.string().trim().min(2, '请假须写明原因').max(200),
+});
+
+/** Leave is granted by the trainee's unit, the local SME authority, and no one else (notice 二(三)). */
+async function leaveRoute(event: AuthorizedEvent, principal: Principal): Promise<HttpResult> {
+  if (principal.role !== 'unit') {
+    throw new DomainError(
+      'LEAVE_BY_UNIT_ONLY',
+      '请假须由学员所在地方中小企业主管部门办理；培训管理人员和承办机构不能代为准假',
+      403,
+    );
+  }
+  const registration = await requireRegistration(event, principal);
+  const body = parseBody(leaveSchema, event.body, 'BAD_REQUEST', '格式：{ sessions: [场次], reason: 原因 }');
+  const outcome = await grantLeave({
+    registration,
+    sessions: body.sessions,
+    reason: body.reason,
+    unit: principal.unit,
+    actor: principal.subject,
+  });
+  return json(201, { registrationId: registration.registrationId, classNumber: registration.classNumber, ...outcome });
+}
+
+/** Staff send a failed registration back to the step that failed, once its cause is fixed. */
+async function retryRoute(event: AuthorizedEvent, principal: Principal): Promise<HttpResult> {
+  requireStaff(principal);
+  const registration = await requireRegistration(event, principal);
+  const waiting = await getTaskToken(registration.registrationId);
+  if (registration.status !== 'failed' || !registration.failure || waiting?.awaiting !== AWAIT_STAGES.awaitRecovery) {
+    throw new DomainError('NOT_FAILED', `该报名当前状态为 ${registration.status}，没有可重试的失败步骤`, 409);
+  }
+  const { step, from } = registration.failure;
+  try {
+    await transitionRegistration(registration, systemClock.now(), {
+      to: from,
+      by: principal.subject,
+      reason: `重试失败步骤 ${step}`,
+      remove: ['failure', 'taskToken', 'awaiting', 'awaitingUntil'],
+      when: tokenCondition(waiting),
+      event: { step },
+    });
+  } catch (error) {
+    if (error instanceof TransactionRefused) throw new DomainError('STATUS_CHANGED', '该报名状态刚刚发生变化，请刷新后重试', 409);
+    throw error;
+  }
+  await resumeWorkflow(waiting.taskToken, { retry: true });
+  return json(202, { registrationId: registration.registrationId, step, status: from });
 }
 
 async function uploadReportRoute(event: AuthorizedEvent, principal: Principal): Promise<HttpResult> {
   const upload = await getUpload(pathParameter(event, 'uploadId'));
   if (!upload) throw new DomainError('NOT_FOUND', '上传记录不存在', 404);
-  requireAccessToUnit(principal, upload.unit);
+  if (upload.form === 'attendance' && upload.classNumber !== undefined) requireClassAccess(principal, upload.classNumber);
+  else requireAccessToUnit(principal, upload.unit);
   return json(200, {
     uploadId: upload.uploadId,
     unit: upload.unit,
     form: upload.form,
+    ...(upload.classNumber !== undefined ? { classNumber: upload.classNumber } : {}),
     fileName: upload.fileName,
     status: upload.status,
     rows: upload.rows ?? 0,
@@ -173,7 +337,7 @@ async function templateRoute(event: AuthorizedEvent): Promise<HttpResult> {
     throw new DomainError('NOT_FOUND', '模板不存在，可选 trainee.xlsx、trainee.csv、unit.xlsx、unit.csv', 404);
   const form = match[1] as 'trainee' | 'unit';
   const format = match[2] as 'xlsx' | 'csv';
-  const programme = await requireProgramme();
+  const programme = await requireProgramme(programmeYear());
   const bytes = await buildTemplate(form, format, programme);
   const fileName = `${TEMPLATE_FILE_NAMES[form]}.${format}`;
   return {
@@ -191,28 +355,6 @@ async function templateRoute(event: AuthorizedEvent): Promise<HttpResult> {
 }
 
 async function programmeRoute(): Promise<HttpResult> {
-  const programme = await requireProgramme();
-  return json(200, programme);
-}
-
-async function requireProgramme() {
-  const year = loadConfig().PROGRAMME_YEAR;
-  const programme = await loadProgramme(year);
-  if (!programme) throw new DomainError('PROGRAMME_UNKNOWN', `${year}年度培训计划尚未发布`, 404);
-  return programme;
-}
-
-function pathParameter(event: AuthorizedEvent, name: string): string {
-  const value = event.pathParameters?.[name];
-  if (!value) throw new DomainError('BAD_REQUEST', `缺少路径参数 ${name}`, 400);
-  return decodeURIComponent(value);
-}
-
-function parseQuery<T extends z.ZodType>(schema: T, query: Record<string, string | undefined> | undefined): z.infer<T> {
-  const parsed = schema.safeParse(query ?? {});
-  if (!parsed.success) {
-    const message = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('；');
-    throw new DomainError('BAD_REQUEST', `查询参数错误：${message}`, 400);
-  }
-  return parsed.data;
+  const programme = await requireProgramme(programmeYear());
+  return json(200, { ...programme, ...(programme.sampleData ? { sampleDataNotice: SAMPLE_DATA_NOTICE } : {}) });
 }

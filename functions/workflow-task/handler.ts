@@ -1,39 +1,45 @@
 import { randomInt } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
+import { nextCertificateSequence } from '../../shared/adapters/certificate-store';
+import { assignSeat, getClassState, joinWaitlist, releaseRegistration } from '../../shared/adapters/class-seats';
 import { systemClock } from '../../shared/adapters/clock';
 import { logger } from '../../shared/adapters/logger';
+import { metrics } from '../../shared/adapters/metrics';
 import { loadProgramme } from '../../shared/adapters/programme-store';
 import {
-  assignSeat,
   getRegistration,
-  nextCertificateSequence,
-  releaseRegistration,
-  saveTaskToken,
-  updateRegistrationStatus,
+  transitionRegistration,
+  updateRegistration,
 } from '../../shared/adapters/registration-store';
-import { evaluateCompletion, type SessionRecord } from '../../shared/domain/attendance';
+import { isSpentToken, resumeWorkflow } from '../../shared/adapters/workflow-client';
+import { saveTaskToken } from '../../shared/adapters/workflow-tokens';
+import { evaluateCompletion } from '../../shared/domain/attendance';
 import { certificateNumber, VERIFICATION_ALPHABET } from '../../shared/domain/certificate';
-import { classPreferenceOrder, closeTimeoutSeconds } from '../../shared/domain/class-assignment';
+import { classPreferenceOrder, closeTimeoutSeconds, waitlistTimeoutSeconds } from '../../shared/domain/class-assignment';
 import { findClass } from '../../shared/domain/programme';
+import { SYSTEM_ACTOR } from '../../shared/domain/registration-history';
 import type { Registration } from '../../shared/domain/trainee-registration';
-import { WORKFLOW_ERRORS } from '../../shared/domain/workflow';
+import {
+  AWAIT_STAGES,
+  type AssignmentResult,
+  WORKFLOW_ACTIONS,
+  WORKFLOW_ERRORS,
+} from '../../shared/domain/workflow';
 
 const taskSchema = z.object({
-  action: z.enum([
-    'awaitReview',
-    'releaseSeat',
-    'assignClass',
-    'awaitClassClose',
-    'evaluateAttendance',
-    'issueCertificate',
-    'recordFailure',
-  ]),
+  action: z.enum(WORKFLOW_ACTIONS),
   registrationId: z.string().min(1),
   unit: z.string(),
   year: z.number().int(),
   taskToken: z.string().optional(),
+  /** Callback states: how long this wait may last (the state's own timeout), stored as `awaitingUntil`. */
+  timeoutSeconds: z.number().int().positive().optional(),
+  /** RecordFailure: the state that failed and the error's name (never its cause, which may quote data). */
+  failedStep: z.string().max(64).optional(),
+  error: z.string().max(256).optional(),
 });
 type Task = z.infer<typeof taskSchema>;
 
@@ -48,103 +54,208 @@ class WorkflowStepError extends Error {
 /** The steps of the trainee workflow. Inputs and outputs carry ids and figures only. */
 export const handler = middy()
   .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics))
   .handler(async (event: unknown) => {
     const task = taskSchema.parse(event);
     logger.appendKeys({ registrationId: task.registrationId, action: task.action });
-    const result =
-      task.action === 'awaitReview' || task.action === 'awaitClassClose'
-        ? await park(task, task.action === 'awaitReview' ? 'review' : 'class-close')
-        : await runStep(task, task.action);
+    const registration = await getRegistration(task.registrationId);
+    if (!registration) throw new WorkflowStepError('RegistrationMissing', 'registration not found');
+    // A unit may withdraw between two steps; every later step then ends the workflow on the withdrawal path.
+    if (registration.status === 'withdrawn' && task.action !== 'recordFailure') {
+      throw new WorkflowStepError(WORKFLOW_ERRORS.withdrawn, 'the registration was withdrawn');
+    }
+    const result = await steps[task.action](task, registration);
     logger.info('Workflow step done');
     return result;
   });
 
-/** A callback state: the token is stored on the registration unless the unit has withdrawn it meanwhile. */
-async function park(task: Task, stage: string): Promise<Record<string, unknown>> {
-  const saved = await saveTaskToken(task.registrationId, stage, requireToken(task));
-  if (saved === 'missing') throw new WorkflowStepError('RegistrationMissing', 'registration not found');
-  if (saved === 'withdrawn') throw new WorkflowStepError(WORKFLOW_ERRORS.withdrawn, 'the registration was withdrawn');
-  return {};
-}
+type Step = (task: Task, registration: Registration) => Promise<Record<string, unknown>>;
 
-async function runStep(task: Task, action: StepAction): Promise<Record<string, unknown>> {
-  const registration = await getRegistration(task.registrationId);
-  if (!registration) throw new WorkflowStepError('RegistrationMissing', 'registration not found');
-  // A unit may withdraw between two steps; every later step then ends the workflow on the withdrawal path.
-  if (registration.status === 'withdrawn' && action !== 'recordFailure') {
-    throw new WorkflowStepError(WORKFLOW_ERRORS.withdrawn, 'the registration was withdrawn');
-  }
-  return steps[action](task, registration);
-}
+const steps: Record<Task['action'], Step> = {
+  awaitReview: (task) => park(task, AWAIT_STAGES.awaitReview, 'nominated'),
 
-type StepAction = Exclude<Task['action'], 'awaitReview' | 'awaitClassClose'>;
-
-const steps: Record<StepAction, (task: Task, registration: Registration) => Promise<Record<string, unknown>>> = {
   async releaseSeat(_task, registration) {
-    if (registration.status === 'rejected' || registration.status === 'withdrawn') return { released: false };
-    await releaseRegistration(registration, 'rejected', systemClock.now());
+    if (registration.status !== 'nominated') return { released: false };
+    const review = registration.review;
+    await releaseRegistration(registration, 'rejected', systemClock.now(), review?.by ?? SYSTEM_ACTOR, review?.reason);
+    return { released: true };
+  },
+
+  async expireReview(_task, registration) {
+    if (registration.status !== 'nominated') return { released: false };
+    const programme = await requireProgramme(registration.year);
+    await releaseRegistration(
+      registration,
+      'expired',
+      systemClock.now(),
+      SYSTEM_ACTOR,
+      `${programme.reviewTimeoutDays}天内未审核，报名已过期（非审核未通过）`,
+    );
     return { released: true };
   },
 
   async assignClass(_task, registration) {
     const now = systemClock.now();
     const programme = await requireProgramme(registration.year);
+    // A retried step finds its own earlier work.
     if (registration.status === 'assigned' && registration.classNumber) {
-      const assigned = findClass(programme, registration.classNumber);
-      if (assigned) return { classNumber: assigned.number, closeTimeoutSeconds: closeTimeoutSeconds(assigned, now) };
+      return assigned(requireClass(programme, registration.classNumber), now);
     }
-    let current = registration;
-    if (current.status === 'nominated') {
-      await updateRegistrationStatus(current, 'approved', now);
-      current = { ...current, status: 'approved' };
+    if (registration.status === 'waitlisted') {
+      const wait = waitlistTimeoutSeconds(programme, now);
+      return wait ? { outcome: 'waitlisted', waitTimeoutSeconds: wait } : { outcome: 'not-placed' };
     }
-    for (const trainingClass of classPreferenceOrder(programme, registration.trainee.preferredClass)) {
-      if (await assignSeat(current, trainingClass.number, trainingClass.capacity, now)) {
-        return { classNumber: trainingClass.number, closeTimeoutSeconds: closeTimeoutSeconds(trainingClass, now) };
+    if (registration.status !== 'nominated') {
+      throw new WorkflowStepError('UnexpectedStatus', `cannot assign a registration in status ${registration.status}`);
+    }
+    const preferred = registration.trainee.preferredClass;
+    for (const trainingClass of classPreferenceOrder(programme, preferred, now)) {
+      const reason =
+        preferred === trainingClass.number
+          ? '分配至意向期次'
+          : preferred
+            ? `意向第${preferred}期已满或已开班，分配至最早未开班且有空位的班级`
+            : '分配至最早未开班且有空位的班级';
+      if (await assignSeat(registration, trainingClass.number, trainingClass.capacity, now, SYSTEM_ACTOR, reason)) {
+        return assigned(trainingClass, now);
       }
     }
-    throw new WorkflowStepError('NoClassCapacity', 'every class of the programme is full');
+    const wait = waitlistTimeoutSeconds(programme, now);
+    if (!wait) return { outcome: 'not-placed' } satisfies AssignmentResult;
+    await joinWaitlist(registration, now);
+    return { outcome: 'waitlisted', waitTimeoutSeconds: wait } satisfies AssignmentResult;
+  },
+
+  async awaitSeat(task, registration) {
+    const parked = await park(task, AWAIT_STAGES.awaitSeat, 'waitlisted');
+    // Promoted before this wait began: the promotion could not resume it, so the wait resumes itself.
+    if (parked.moved === 'assigned') {
+      const current = (await getRegistration(registration.registrationId)) ?? registration;
+      const programme = await requireProgramme(registration.year);
+      await resumeOwn(task, assigned(requireClass(programme, Number(current.classNumber)), systemClock.now()));
+    }
+    return {};
+  },
+
+  async endWaitlist(_task, registration) {
+    if (registration.status !== 'waitlisted' && registration.status !== 'nominated') return { released: false };
+    await releaseRegistration(registration, 'not-placed', systemClock.now(), SYSTEM_ACTOR, '最后一期已开班，候补未获名额');
+    return { released: true };
+  },
+
+  async awaitClassClose(task, registration) {
+    await park(task, AWAIT_STAGES.awaitClassClose, 'assigned');
+    // A retried wait after the class was closed (or while it closes) must not wait for a close that has happened.
+    if (registration.classNumber && (await getClassState(registration.year, registration.classNumber)).closeState) {
+      await resumeOwn(task, { closed: true });
+    }
+    return {};
   },
 
   async evaluateAttendance(_task, registration) {
     const programme = await requireProgramme(registration.year);
-    const sessions = ((registration as unknown as { attendance?: Record<string, SessionRecord> }).attendance ??
-      {}) as Record<string, SessionRecord>;
-    const result = evaluateCompletion(sessions, programme);
+    const result = evaluateCompletion(registration.attendance ?? {}, registration.leave ?? {}, programme);
+    const now = systemClock.now();
     if (registration.status === 'assigned') {
-      await updateRegistrationStatus(registration, result.complete ? 'completed' : 'incomplete', systemClock.now(), {
-        completion: result,
-      });
+      if (result.complete) await updateRegistration(registration, { completion: result });
+      else
+        await transitionRegistration(registration, now, {
+          to: 'incomplete',
+          by: SYSTEM_ACTOR,
+          reason: result.reasons.join(','),
+          set: { completion: result },
+        });
     }
-    return { ...result };
+    return { complete: result.complete, reasons: result.reasons };
   },
 
   async issueCertificate(_task, registration) {
-    const existing = (registration as unknown as { certificate?: { number: string } }).certificate;
-    if (existing) return { number: existing.number };
-    if (!registration.classNumber) throw new WorkflowStepError('NotAssigned', 'registration has no class');
+    if (registration.certificate) return { number: registration.certificate.number };
+    if (registration.status !== 'assigned' || !registration.classNumber) {
+      throw new WorkflowStepError('NotAssigned', `cannot certify a registration in status ${registration.status}`);
+    }
     const sequence = await nextCertificateSequence(registration.year, registration.classNumber);
     const number = certificateNumber(registration.year, registration.classNumber, sequence);
-    const verificationCode = Array.from(
-      { length: 8 },
-      () => VERIFICATION_ALPHABET[randomInt(VERIFICATION_ALPHABET.length)],
-    ).join('');
-    await updateRegistrationStatus(registration, 'certified', systemClock.now(), {
-      certificate: { number, verificationCode, issuedAt: systemClock.now().toISOString() },
+    const code = Array.from({ length: 8 }, () => VERIFICATION_ALPHABET[randomInt(VERIFICATION_ALPHABET.length)]).join(
+      '',
+    );
+    const now = systemClock.now();
+    await transitionRegistration(registration, now, {
+      to: 'certified',
+      by: SYSTEM_ACTOR,
+      reason: number,
+      set: { certificate: { number, code, issuedAt: now.toISOString(), status: 'issued' } },
     });
     return { number };
   },
 
-  async recordFailure(_task, registration) {
-    if (registration.status !== 'failed' && registration.status !== 'withdrawn')
-      await updateRegistrationStatus(registration, 'failed', systemClock.now());
+  async recordFailure(task, registration) {
+    if (registration.status === 'failed' || registration.status === 'withdrawn') return {};
+    const now = systemClock.now();
+    const step = task.failedStep ?? 'unknown';
+    await transitionRegistration(registration, now, {
+      to: 'failed',
+      by: SYSTEM_ACTOR,
+      reason: task.error,
+      set: { failure: { step, error: task.error ?? 'unknown', from: registration.status, at: now.toISOString() } },
+      event: { step },
+    });
+    // One series (service dimension only) so a single alarm sees every step; the step is in the log and history.
+    metrics.addMetric('RegistrationsFailed', 'Count', 1);
+    logger.warn('Registration failed after retries', { step, error: task.error });
     return {};
   },
+
+  awaitRecovery: (task) => park(task, AWAIT_STAGES.awaitRecovery, 'failed'),
 };
+
+/** The assignment as the execution carries it: the class and how long to wait for its close. */
+function assigned(trainingClass: { number: number; endDate: string }, now: Date): AssignmentResult {
+  return {
+    outcome: 'assigned',
+    classNumber: trainingClass.number,
+    closeTimeoutSeconds: closeTimeoutSeconds(trainingClass as never, now),
+  };
+}
+
+/**
+ * A callback state: the token is stored on the registration while it is still in the status this wait is for.
+ * A withdrawal meanwhile ends the workflow on its path; `moved` reports a registration that moved on otherwise.
+ */
+async function park(
+  task: Task,
+  stage: (typeof AWAIT_STAGES)[keyof typeof AWAIT_STAGES],
+  expect: Registration['status'],
+): Promise<{ moved?: string }> {
+  const taskToken = requireToken(task);
+  const dueAt = task.timeoutSeconds
+    ? new Date(systemClock.now().getTime() + task.timeoutSeconds * 1000).toISOString()
+    : undefined;
+  const saved = await saveTaskToken(task.registrationId, stage, taskToken, dueAt, expect);
+  if (saved === 'saved') return {};
+  if (saved === 'missing') throw new WorkflowStepError('RegistrationMissing', 'registration not found');
+  if (saved === 'withdrawn') throw new WorkflowStepError(WORKFLOW_ERRORS.withdrawn, 'the registration was withdrawn');
+  if (stage === AWAIT_STAGES.awaitSeat && saved.status === 'assigned') return { moved: 'assigned' };
+  throw new WorkflowStepError('UnexpectedStatus', `cannot wait for ${stage} in status ${saved.status}`);
+}
+
+async function resumeOwn(task: Task, output: Record<string, unknown>): Promise<void> {
+  try {
+    await resumeWorkflow(requireToken(task), output);
+  } catch (error) {
+    if (!isSpentToken(error)) throw error;
+  }
+}
 
 function requireToken(task: Task): string {
   if (!task.taskToken) throw new WorkflowStepError('TaskTokenMissing', `${task.action} needs a task token`);
   return task.taskToken;
+}
+
+function requireClass(programme: Awaited<ReturnType<typeof requireProgramme>>, classNumber: number) {
+  const trainingClass = findClass(programme, classNumber);
+  if (!trainingClass) throw new WorkflowStepError('ClassMissing', `no class ${classNumber}`);
+  return trainingClass;
 }
 
 async function requireProgramme(year: number) {

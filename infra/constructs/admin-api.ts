@@ -19,6 +19,7 @@ export interface AdminApiProps {
 }
 
 export const STAFF_GROUP = 'staff';
+export const HOST_GROUP = 'host';
 export const UNIT_CLAIM = 'custom:unit';
 
 /**
@@ -45,7 +46,11 @@ export class AdminApi extends Construct {
         requireSymbols: true,
       },
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
-      customAttributes: { unit: new cognito.StringAttribute({ minLen: 6, maxLen: 6, mutable: true }) },
+      customAttributes: {
+        unit: new cognito.StringAttribute({ minLen: 6, maxLen: 6, mutable: true }),
+        // The class numbers a host institution runs, e.g. "1,4".
+        classes: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
+      },
       removalPolicy: RemovalPolicy.RETAIN,
     });
     Validations.of(this.userPool).acknowledge({
@@ -61,6 +66,11 @@ export class AdminApi extends Construct {
       groupName: STAFF_GROUP,
       description: 'SME Bureau and talent-centre staff: review, assign, attendance, exports',
     });
+    new cognito.CfnUserPoolGroup(this, 'HostGroup', {
+      userPoolId: this.userPool.userPoolId,
+      groupName: HOST_GROUP,
+      description: 'Class host institutions (承办机构): rosters, sign-in and closing of the classes in custom:classes',
+    });
     this.userPoolClient = this.userPool.addClient('Console', {
       authFlows: { userSrp: true },
       generateSecret: false,
@@ -69,7 +79,7 @@ export class AdminApi extends Construct {
       accessTokenValidity: Duration.hours(1),
       readAttributes: new cognito.ClientAttributes()
         .withStandardAttributes({ email: true, fullname: true })
-        .withCustomAttributes('unit'),
+        .withCustomAttributes('unit', 'classes'),
       writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ fullname: true }),
     });
 

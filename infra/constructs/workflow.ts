@@ -1,11 +1,14 @@
-import { type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { WORKFLOW_ERRORS } from '../../shared/domain/workflow';
+import { METRICS_NAMESPACE } from '../../shared/adapters/metrics';
+import { type NoticeKind, WORKFLOW_ERRORS, type WorkflowAction } from '../../shared/domain/workflow';
 import { acknowledgeGrants, TrainingFunction } from './training-function';
 
 export interface WorkflowProps {
@@ -13,11 +16,11 @@ export interface WorkflowProps {
   readonly key: kms.IKey;
   readonly sendNotice: TrainingFunction;
   readonly baseEnvironment: Record<string, string>;
-  /** How long staff have to review a nomination before the seat is released. */
-  readonly reviewTimeout: Duration;
 }
 
 const TASK_TIMEOUT = Duration.seconds(60);
+/** How long a failed registration waits for staff to retry or withdraw it before the execution ends. */
+const RECOVERY_WINDOW_SECONDS = 180 * 24 * 3600;
 
 /** Lambda's throttle, and SES's and DynamoDB's throttles as the handlers surface them (by the SDK's error name). */
 const THROTTLED = [
@@ -35,6 +38,8 @@ const THROTTLED = [
 export class Workflow extends Construct {
   readonly stateMachine: sfn.StateMachine;
   readonly workflowTask: TrainingFunction;
+  /** In alarm when a registration failed after its retries: staff retry the step or withdraw it. */
+  readonly failedRegistrationsAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: WorkflowProps) {
     super(scope, id);
@@ -55,21 +60,21 @@ export class Workflow extends Construct {
         'Invoked synchronously by Step Functions, whose Retry and Catch handle failures; a DLQ would never receive.',
     });
 
-    const step = (name: string, action: string, resultPath: string | undefined = sfn.JsonPath.DISCARD) =>
+    const ids = {
+      registrationId: sfn.JsonPath.stringAt('$.registrationId'),
+      unit: sfn.JsonPath.stringAt('$.unit'),
+      year: sfn.JsonPath.numberAt('$.year'),
+    };
+    const step = (name: string, action: WorkflowAction, resultPath: string = sfn.JsonPath.DISCARD) =>
       new tasks.LambdaInvoke(this, name, {
         lambdaFunction: this.workflowTask.fn,
-        payload: sfn.TaskInput.fromObject({
-          action,
-          registrationId: sfn.JsonPath.stringAt('$.registrationId'),
-          unit: sfn.JsonPath.stringAt('$.unit'),
-          year: sfn.JsonPath.numberAt('$.year'),
-        }),
+        payload: sfn.TaskInput.fromObject({ action, ...ids }),
         payloadResponseOnly: true,
         resultPath,
         taskTimeout: sfn.Timeout.duration(TASK_TIMEOUT),
         retryOnServiceExceptions: true,
       });
-    const notify = (name: string, notice: string) =>
+    const notify = (name: string, notice: NoticeKind) =>
       new tasks.LambdaInvoke(this, name, {
         lambdaFunction: props.sendNotice.fn,
         payload: sfn.TaskInput.fromObject({ notice, registrationId: sfn.JsonPath.stringAt('$.registrationId') }),
@@ -78,52 +83,72 @@ export class Workflow extends Construct {
         taskTimeout: sfn.Timeout.duration(TASK_TIMEOUT),
         retryOnServiceExceptions: true,
       });
-    // A person acts on these: the Lambda stores the task token on the registration and returns at once; the
-    // admin API later calls SendTaskSuccess/Failure with it.
-    const awaitPerson = (name: string, action: string, timeout: sfn.Timeout, resultPath: string) =>
+    // A person (or a freed seat) resumes these: the Lambda stores the task token on the registration and returns
+    // at once; the admin API later calls SendTaskSuccess/Failure with it. The payload carries the wait's own
+    // timeout so the registration can show until when it waits (and the local cloud can fire it on programme time).
+    const awaitPerson = (
+      name: string,
+      action: WorkflowAction,
+      timeout: { path: string } | { seconds: number },
+      resultPath: string,
+    ) =>
       new tasks.LambdaInvoke(this, name, {
         lambdaFunction: this.workflowTask.fn,
         integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
         payload: sfn.TaskInput.fromObject({
           action,
-          registrationId: sfn.JsonPath.stringAt('$.registrationId'),
-          unit: sfn.JsonPath.stringAt('$.unit'),
-          year: sfn.JsonPath.numberAt('$.year'),
+          ...ids,
           taskToken: sfn.JsonPath.taskToken,
+          timeoutSeconds: 'path' in timeout ? sfn.JsonPath.numberAt(timeout.path) : timeout.seconds,
         }),
         resultPath,
-        taskTimeout: timeout,
+        taskTimeout:
+          'path' in timeout ? sfn.Timeout.at(timeout.path) : sfn.Timeout.duration(Duration.seconds(timeout.seconds)),
         retryOnServiceExceptions: true,
       });
 
     const failed = new sfn.Fail(this, 'Failed', {
       error: 'WorkflowFailed',
-      cause: 'A workflow step failed; see RecordFailure',
+      cause: 'A workflow step failed and was neither retried nor withdrawn in time; see RecordFailure',
     });
-    const recordFailureTask = step('RecordFailure', 'recordFailure', sfn.JsonPath.DISCARD);
-    // If recording the failure fails too, the execution still ends as WorkflowFailed, not with a raw Lambda error.
-    recordFailureTask.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.error' });
-    const recordFailure = recordFailureTask.next(failed);
-    // The unit's withdrawal has already released the seat and locks (admin API); the workflow only tells the trainee.
+    // A step that fails after its retries parks the execution: the registration shows `failed` with the step, and
+    // staff either retry that step (the execution resumes there) or withdraw the registration.
+    const recordFailure = new tasks.LambdaInvoke(this, 'RecordFailure', {
+      lambdaFunction: this.workflowTask.fn,
+      payload: sfn.TaskInput.fromObject({
+        action: 'recordFailure',
+        ...ids,
+        failedStep: sfn.JsonPath.stringAt('$.failedStep'),
+        error: sfn.JsonPath.stringAt('$.error.Error'),
+      }),
+      payloadResponseOnly: true,
+      resultPath: sfn.JsonPath.DISCARD,
+      taskTimeout: sfn.Timeout.duration(TASK_TIMEOUT),
+      retryOnServiceExceptions: true,
+    });
+    recordFailure.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.error' });
+    const awaitRecovery = awaitPerson('AwaitRecovery', 'awaitRecovery', { seconds: RECOVERY_WINDOW_SECONDS }, '$.recovery');
+    recordFailure.next(awaitRecovery);
+
     const notifyWithdrawn = notify('NotifyWithdrawn', 'withdrawn');
-    notifyWithdrawn.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
-    const withdrawn = notifyWithdrawn.next(new sfn.Succeed(this, 'Withdrawn'));
+    notifyWithdrawn.next(new sfn.Succeed(this, 'Withdrawn'));
 
     const notifyNominated = notify('NotifyNominated', 'nominated');
-    const awaitReview = awaitPerson(
-      'AwaitReview',
-      'awaitReview',
-      sfn.Timeout.duration(props.reviewTimeout),
-      '$.review',
-    );
+    const awaitReview = awaitPerson('AwaitReview', 'awaitReview', { path: '$.reviewTimeoutSeconds' }, '$.review');
     const releaseSeat = step('ReleaseSeat', 'releaseSeat');
     const notifyRejected = notify('NotifyRejected', 'rejected');
+    const expireReview = step('ExpireReview', 'expireReview');
+    const notifyExpired = notify('NotifyExpired', 'expired');
     const assignClass = step('AssignClass', 'assignClass', '$.assignment');
+    const notifyWaitlisted = notify('NotifyWaitlisted', 'waitlisted');
+    const awaitSeat = awaitPerson('AwaitSeat', 'awaitSeat', { path: '$.assignment.waitTimeoutSeconds' }, '$.assignment');
+    const endWaitlist = step('EndWaitlist', 'endWaitlist');
+    const notifyNotPlaced = notify('NotifyNotPlaced', 'not-placed');
     const notifyAssigned = notify('NotifyAssigned', 'assigned');
     const awaitClassClose = awaitPerson(
       'AwaitClassClose',
       'awaitClassClose',
-      sfn.Timeout.at('$.assignment.closeTimeoutSeconds'),
+      { path: '$.assignment.closeTimeoutSeconds' },
       '$.attendance',
     );
     const evaluateAttendance = step('EvaluateAttendance', 'evaluateAttendance', '$.completion');
@@ -131,21 +156,29 @@ export class Workflow extends Construct {
     const issueCertificate = step('IssueCertificate', 'issueCertificate', '$.certificate');
     const notifyCertified = notify('NotifyCertified', 'certified');
 
-    const catchable = [
+    const retryable = [
       notifyNominated,
+      awaitReview,
       releaseSeat,
       notifyRejected,
+      expireReview,
+      notifyExpired,
       assignClass,
+      notifyWaitlisted,
+      awaitSeat,
+      endWaitlist,
+      notifyNotPlaced,
       notifyAssigned,
+      awaitClassClose,
       evaluateAttendance,
       notifyIncomplete,
       issueCertificate,
       notifyCertified,
+      notifyWithdrawn,
     ];
     // Transient failures (DynamoDB or SES briefly unreachable) are retried with backoff for up to about two minutes
     // before a step gives up; a person's answer (rejected, withdrawn) is never retried.
-    const allTasks = [...catchable, awaitReview, awaitClassClose, recordFailureTask, notifyWithdrawn];
-    for (const task of allTasks) {
+    for (const task of [...retryable, recordFailure, awaitRecovery]) {
       task.addRetry({ errors: [WORKFLOW_ERRORS.rejected, WORKFLOW_ERRORS.withdrawn], maxAttempts: 0 });
       // Throttling is expected, not a fault: a large upload starts thousands of executions, and send-notice's
       // reserved concurrency and SES's sending rate let them through a few at a time. Wait it out, for up to
@@ -168,37 +201,57 @@ export class Workflow extends Construct {
       });
     }
 
-    // A withdrawal ends the wait cleanly; an unanswered review releases the seat like a rejection.
-    awaitReview.addCatch(withdrawn, { errors: [WORKFLOW_ERRORS.withdrawn], resultPath: '$.error' });
-    awaitReview.addCatch(releaseSeat, { errors: ['States.Timeout', WORKFLOW_ERRORS.rejected], resultPath: '$.error' });
-    awaitReview.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
-    awaitClassClose.addCatch(withdrawn, { errors: [WORKFLOW_ERRORS.withdrawn], resultPath: '$.error' });
-    awaitClassClose.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
-    for (const task of catchable) {
-      if (task !== notifyNominated) {
-        task.addCatch(withdrawn, { errors: [WORKFLOW_ERRORS.withdrawn], resultPath: '$.error' });
+    // Time passing is never a failure: an unanswered review expires, a waitlist ends at the last class's start,
+    // and a class nobody closed is evaluated on the sign-ins recorded.
+    awaitReview.addCatch(expireReview, { errors: ['States.Timeout'], resultPath: '$.error' });
+    awaitReview.addCatch(releaseSeat, { errors: [WORKFLOW_ERRORS.rejected], resultPath: '$.error' });
+    awaitSeat.addCatch(endWaitlist, { errors: ['States.Timeout'], resultPath: '$.error' });
+    awaitClassClose.addCatch(evaluateAttendance, { errors: ['States.Timeout'], resultPath: '$.error' });
+    awaitRecovery.addCatch(failed, { errors: ['States.Timeout'], resultPath: '$.error' });
+    awaitRecovery.addCatch(notifyWithdrawn, { errors: [WORKFLOW_ERRORS.withdrawn], resultPath: '$.error' });
+    awaitRecovery.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.error' });
+
+    const retryStep = new sfn.Choice(this, 'RetryFailedStep');
+    for (const task of retryable) {
+      if (task !== notifyNominated && task !== notifyWithdrawn) {
+        task.addCatch(notifyWithdrawn, { errors: [WORKFLOW_ERRORS.withdrawn], resultPath: '$.error' });
       }
-      task.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
+      const name = task.id;
+      const remember = new sfn.Pass(this, `${name}Failed`, {
+        result: sfn.Result.fromString(name),
+        resultPath: '$.failedStep',
+      });
+      remember.next(recordFailure);
+      task.addCatch(remember, { errors: ['States.ALL'], resultPath: '$.error' });
+      retryStep.when(sfn.Condition.stringEquals('$.failedStep', name), task);
     }
+    retryStep.otherwise(failed);
+    awaitRecovery.next(retryStep);
+
+    const completed = new sfn.Choice(this, 'Completed?')
+      .when(
+        sfn.Condition.booleanEquals('$.completion.complete', true),
+        issueCertificate.next(notifyCertified).next(new sfn.Succeed(this, 'Certified')),
+      )
+      .otherwise(notifyIncomplete.next(new sfn.Succeed(this, 'Incomplete')));
+    notifyAssigned.next(awaitClassClose).next(evaluateAttendance).next(completed);
+    awaitSeat.next(notifyAssigned);
+    endWaitlist.next(notifyNotPlaced).next(new sfn.Succeed(this, 'NotPlaced'));
+    expireReview.next(notifyExpired).next(new sfn.Succeed(this, 'Expired'));
+    releaseSeat.next(notifyRejected).next(new sfn.Succeed(this, 'Rejected'));
 
     const definition = notifyNominated.next(awaitReview).next(
       new sfn.Choice(this, 'ReviewDecision')
         .when(
           sfn.Condition.stringEquals('$.review.decision', 'approved'),
-          assignClass
-            .next(notifyAssigned)
-            .next(awaitClassClose)
-            .next(evaluateAttendance)
-            .next(
-              new sfn.Choice(this, 'Completed?')
-                .when(
-                  sfn.Condition.booleanEquals('$.completion.complete', true),
-                  issueCertificate.next(notifyCertified).next(new sfn.Succeed(this, 'Certified')),
-                )
-                .otherwise(notifyIncomplete.next(new sfn.Succeed(this, 'Incomplete'))),
-            ),
+          assignClass.next(
+            new sfn.Choice(this, 'Placed?')
+              .when(sfn.Condition.stringEquals('$.assignment.outcome', 'assigned'), notifyAssigned)
+              .when(sfn.Condition.stringEquals('$.assignment.outcome', 'waitlisted'), notifyWaitlisted.next(awaitSeat))
+              .otherwise(endWaitlist),
+          ),
         )
-        .otherwise(releaseSeat.next(notifyRejected).next(new sfn.Succeed(this, 'Rejected'))),
+        .otherwise(releaseSeat),
     );
 
     const logGroup = new logs.LogGroup(this, 'ExecutionLogs', {
@@ -206,13 +259,44 @@ export class Workflow extends Construct {
       encryptionKey: props.key,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    // Named, so the task function may answer its own waits without a reference cycle (the machine invokes it).
+    const stateMachineName = `${Stack.of(this).stackName}-TraineeWorkflow`;
+    this.workflowTask.fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+        resources: [
+          Stack.of(this).formatArn({
+            service: 'states',
+            resource: 'stateMachine',
+            resourceName: stateMachineName,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
     this.stateMachine = new sfn.StateMachine(this, 'TraineeWorkflow', {
+      stateMachineName,
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromChainable(definition),
       comment: 'One trainee: nomination → review → class → attendance → certificate',
       timeout: Duration.days(365),
       tracingEnabled: true,
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+    });
+    this.failedRegistrationsAlarm = new cloudwatch.Alarm(this, 'FailedRegistrations', {
+      alarmDescription:
+        'A registration failed after its retries and waits for staff (GET /registrations?status=failed; retry or withdraw).',
+      metric: new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: 'RegistrationsFailed',
+        dimensionsMap: { service: 'workflow-task' },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     const role = this.stateMachine.role;
     Validations.of(role).acknowledge({

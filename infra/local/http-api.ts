@@ -22,7 +22,8 @@ export class LocalHttpApi {
   private server?: Server;
   private readonly routes: CompiledRoute[] = ROUTES.map((route) => {
     const names: string[] = [];
-    const source = route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const escaped = route.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+    const source = escaped.replace(/\{(\w+)\}/g, (_, name: string) => {
       names.push(name);
       return '([^/]+)';
     });

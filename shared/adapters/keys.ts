@@ -11,7 +11,24 @@ export const keys = {
   enterpriseLock: (year: number, creditCode: string) => ({ pk: `LOCK#ENT#${year}#${creditCode}`, sk: 'LOCK' }),
   personLock: (year: number, personHash: string) => ({ pk: `LOCK#PERSON#${year}#${personHash}`, sk: 'LOCK' }),
   upload: (uploadId: string) => ({ pk: `UPLOAD#${uploadId}`, sk: 'UPLOAD' }),
+  /** Append-only history of a registration, in its own partition so one Query reads it in order. */
+  historyEvent: (registrationId: string, at: string, suffix: string) => ({
+    pk: `REG#${registrationId}`,
+    sk: `EVENT#${at}#${suffix}`,
+  }),
+  /** The programme's waitlist, ordered by when each trainee joined it: a freed seat goes to the first. */
+  waitlistEntry: (year: number, waitingSince: string, registrationId: string) => ({
+    pk: `PROGRAMME#${year}`,
+    sk: `WAITLIST#${waitingSince}#${registrationId}`,
+  }),
+  certificateSequence: (year: number, classNumber: number) => ({
+    pk: `PROGRAMME#${year}`,
+    sk: `CERTSEQ#${pad2(classNumber)}`,
+  }),
 } as const;
+
+export const HISTORY_PREFIX = 'EVENT#';
+export const WAITLIST_PREFIX = 'WAITLIST#';
 
 export const indexKeys = {
   byUnit: (year: number, unit: string, status: string, registrationId: string) => ({

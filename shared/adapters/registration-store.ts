@@ -12,8 +12,10 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../domain/errors';
+import type { HistoryEvent } from '../domain/registration-history';
 import type { Registration, RegistrationStatus } from '../domain/trainee-registration';
 import { dynamoClient } from './aws-clients';
+import { historyPut } from './history-store';
 import { loadConfig } from './config';
 import { indexKeys, keys } from './keys';
 
@@ -34,7 +36,7 @@ export interface RecordRequest {
 const table = () => loadConfig().TABLE_NAME;
 const MAX_CONFLICT_RETRIES = 8;
 
-function registrationItem(registration: Registration) {
+export function registrationItem(registration: Registration) {
   const { year, unit, status, registrationId } = registration;
   return {
     ...keys.registration(registrationId),
@@ -221,150 +223,6 @@ export async function getRegistration(registrationId: string): Promise<Registrat
   return result.Item ? toRegistration(result.Item) : undefined;
 }
 
-export interface ListQuery {
-  readonly year: number;
-  readonly unit?: string;
-  readonly status?: RegistrationStatus;
-  readonly classNumber?: number;
-  readonly cursor?: string;
-  readonly limit: number;
-}
-
-export interface Page<T> {
-  readonly items: T[];
-  readonly next: string | null;
-}
-
-export async function listRegistrations(query: ListQuery): Promise<Page<Registration>> {
-  const input: QueryCommandInput = {
-    TableName: table(),
-    Limit: query.limit,
-    ExclusiveStartKey: decodeCursor(query.cursor),
-  };
-  const values: Record<string, unknown> = {};
-  const filters: string[] = [];
-  if (query.classNumber !== undefined) {
-    const { gsi2pk } = indexKeys.byClass(query.year, query.classNumber, '');
-    input.IndexName = 'byClass';
-    input.KeyConditionExpression = 'gsi2pk = :pk';
-    values[':pk'] = gsi2pk;
-    if (query.unit) {
-      filters.push('#unit = :unit');
-      values[':unit'] = query.unit;
-    }
-    if (query.status) {
-      filters.push('#status = :status');
-      values[':status'] = query.status;
-    }
-  } else if (query.unit) {
-    input.IndexName = 'byUnit';
-    input.KeyConditionExpression = query.status ? 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)' : 'gsi1pk = :pk';
-    values[':pk'] = indexKeys.byUnit(query.year, query.unit, '', '').gsi1pk;
-    if (query.status) values[':prefix'] = `${query.status}#`;
-  } else {
-    input.IndexName = 'byYear';
-    input.KeyConditionExpression = query.status ? 'gsi3pk = :pk AND begins_with(gsi3sk, :prefix)' : 'gsi3pk = :pk';
-    values[':pk'] = indexKeys.byYear(query.year, '', '', '').gsi3pk;
-    if (query.status) values[':prefix'] = `${query.status}#`;
-  }
-  if (filters.length > 0) {
-    input.FilterExpression = filters.join(' AND ');
-    input.ExpressionAttributeNames = {
-      ...(query.unit ? { '#unit': 'unit' } : {}),
-      ...(query.status ? { '#status': 'status' } : {}),
-    };
-  }
-  input.ExpressionAttributeValues = values;
-  try {
-    const result = await dynamoClient().send(new QueryCommand(input));
-    return {
-      items: (result.Items ?? []).map(toRegistration),
-      next: result.LastEvaluatedKey ? encodeCursor(result.LastEvaluatedKey) : null,
-    };
-  } catch (error) {
-    if (error instanceof Error && error.name === 'ValidationException' && query.cursor) {
-      throw new DomainError('INVALID_CURSOR', '分页游标无效，请从第一页重新查询', 400);
-    }
-    throw error;
-  }
-}
-
-/** Moves a registration to a new status, keeping the status-bearing index keys in step. */
-export async function updateRegistrationStatus(
-  registration: Registration,
-  status: RegistrationStatus,
-  now: Date,
-  extra: Record<string, unknown> = {},
-): Promise<void> {
-  const { year, unit, registrationId } = registration;
-  const names: Record<string, string> = { '#status': 'status' };
-  const values: Record<string, unknown> = {
-    ':status': status,
-    ':from': registration.status,
-    ':updatedAt': now.toISOString(),
-    ...statusSortKeys(year, unit, status, registrationId),
-  };
-  const sets = ['#status = :status', 'updatedAt = :updatedAt', 'gsi1sk = :gsi1sk', 'gsi3sk = :gsi3sk'];
-  for (const [name, value] of Object.entries(extra)) {
-    names[`#${name}`] = name;
-    values[`:${name}`] = value;
-    sets.push(`#${name} = :${name}`);
-  }
-  await dynamoClient().send(
-    new UpdateCommand({
-      TableName: table(),
-      Key: keys.registration(registrationId),
-      UpdateExpression: `SET ${sets.join(', ')}`,
-      ConditionExpression: '#status = :from',
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    }),
-  );
-}
-
-/**
- * Parks a workflow on the registration: stores the task token a person's answer will resume it with (the token
- * never leaves the store). One conditional write, so a withdrawal can never slip in between a check and the save.
- */
-export async function saveTaskToken(
-  registrationId: string,
-  stage: string,
-  taskToken: string,
-): Promise<'saved' | 'missing' | 'withdrawn'> {
-  try {
-    await dynamoClient().send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: keys.registration(registrationId),
-        UpdateExpression: 'SET taskToken = :token, awaiting = :stage',
-        ConditionExpression: 'attribute_exists(pk) AND #status <> :withdrawn',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':token': taskToken, ':stage': stage, ':withdrawn': 'withdrawn' },
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }),
-    );
-    return 'saved';
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    return error.Item ? 'withdrawn' : 'missing';
-  }
-}
-
-export async function getTaskToken(
-  registrationId: string,
-): Promise<{ taskToken: string; awaiting: string } | undefined> {
-  const result = await dynamoClient().send(
-    new GetCommand({
-      TableName: table(),
-      Key: keys.registration(registrationId),
-      ProjectionExpression: 'taskToken, awaiting',
-      ConsistentRead: true,
-    }),
-  );
-  const item = result.Item;
-  return item?.taskToken ? { taskToken: String(item.taskToken), awaiting: String(item.awaiting) } : undefined;
-}
-
 export async function putItem(item: Record<string, unknown>): Promise<void> {
   await dynamoClient().send(new PutCommand({ TableName: table(), Item: item }));
 }
@@ -374,176 +232,162 @@ export async function getItem(key: { pk: string; sk: string }): Promise<Record<s
   return result.Item;
 }
 
+type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
+export type TransactItem = TransactItems[number];
+
+/** A status change: what else changes with it, and why. The history event is written in the same transaction. */
+export interface Transition {
+  readonly to: RegistrationStatus;
+  readonly by: string;
+  readonly reason?: string;
+  /** Top-level attributes set with the change. */
+  readonly set?: Readonly<Record<string, unknown>>;
+  readonly remove?: readonly string[];
+  /** Other items that change in the same transaction (seats, locks, the waitlist). */
+  readonly alongside?: readonly TransactItem[];
+  /** Extra fields of the status event (the failed step, say). */
+  readonly event?: Partial<HistoryEvent>;
+  /** A further condition on the registration, ANDed with its status (a stored task token, say). */
+  readonly when?: { readonly expression: string; readonly values: Readonly<Record<string, unknown>> };
+}
+
+/**
+ * The items of one status change: the registration (only if it is still in the status the caller read, so two
+ * racing changes never both apply), its history event, and whatever else moves with it.
+ */
+export function transitionItems(registration: Registration, now: Date, transition: Transition): TransactItem[] {
+  const { year, unit, registrationId } = registration;
+  const at = now.toISOString();
+  const names: Record<string, string> = { '#status': 'status' };
+  const values: Record<string, unknown> = {
+    ':to': transition.to,
+    ':from': registration.status,
+    ':updatedAt': at,
+    ...statusSortKeys(year, unit, transition.to, registrationId),
+    ...transition.when?.values,
+  };
+  const sets = ['#status = :to', 'updatedAt = :updatedAt', 'gsi1sk = :gsi1sk', 'gsi3sk = :gsi3sk'];
+  for (const [name, value] of Object.entries(transition.set ?? {})) {
+    names[`#${name}`] = name;
+    values[`:${name}`] = value;
+    sets.push(`#${name} = :${name}`);
+  }
+  const removes = (transition.remove ?? []).map((name) => {
+    names[`#${name}`] = name;
+    return `#${name}`;
+  });
+  return [
+    {
+      Update: {
+        TableName: table(),
+        Key: keys.registration(registrationId),
+        UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+        ConditionExpression: transition.when ? `#status = :from AND (${transition.when.expression})` : '#status = :from',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    },
+    historyPut(registrationId, {
+      at,
+      kind: 'status',
+      by: transition.by,
+      from: registration.status,
+      to: transition.to,
+      reason: transition.reason,
+      ...transition.event,
+    }),
+    ...(transition.alongside ?? []),
+  ];
+}
+
+/** Sets attributes without a status change, while the registration is still in the status read. */
+export async function updateRegistration(
+  registration: Registration,
+  attributes: Readonly<Record<string, unknown>>,
+): Promise<void> {
+  const names: Record<string, string> = { '#status': 'status' };
+  const values: Record<string, unknown> = { ':from': registration.status };
+  const sets = Object.entries(attributes).map(([name, value]) => {
+    names[`#${name}`] = name;
+    values[`:${name}`] = value;
+    return `#${name} = :${name}`;
+  });
+  try {
+    await dynamoClient().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: keys.registration(registration.registrationId),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: '#status = :from',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) throw statusChanged();
+    throw error;
+  }
+}
+
+/** The registration's status changed since it was read: the caller lost a race and says so (409). */
+export function statusChanged(): DomainError {
+  return new DomainError('STATUS_CHANGED', '该报名的状态刚刚发生变化，请刷新后重试', 409);
+}
+
+/**
+ * Applies a status change. If the registration is no longer in the status read, nothing is written and the call
+ * fails with STATUS_CHANGED; other cancellations are returned to the caller by index (see cancelledAt).
+ */
+export async function transitionRegistration(
+  registration: Registration,
+  now: Date,
+  transition: Transition,
+): Promise<void> {
+  await writeTransaction(transitionItems(registration, now, transition));
+}
+
+export class TransactionRefused extends Error {
+  constructor(readonly reasons: readonly (string | undefined)[]) {
+    super(`transaction refused: ${reasons.join(',')}`);
+    this.name = 'TransactionRefused';
+  }
+  failedAt(index: number): boolean {
+    return this.reasons[index] === 'ConditionalCheckFailed';
+  }
+  get conflict(): boolean {
+    return this.reasons.includes('TransactionConflict');
+  }
+}
+
+/**
+ * One transaction. A failed condition on the first item (the registration, by convention) is STATUS_CHANGED;
+ * any other cancellation is a TransactionRefused carrying DynamoDB's reason per item.
+ */
+export async function writeTransaction(items: readonly TransactItem[]): Promise<void> {
+  try {
+    await dynamoClient().send(new TransactWriteCommand({ TransactItems: [...items] }));
+  } catch (error) {
+    if (!(error instanceof TransactionCanceledException)) throw error;
+    const reasons = (error.CancellationReasons ?? []).map((reason) => reason.Code);
+    if (reasons[0] === 'ConditionalCheckFailed' && items[0]?.Update?.Key?.sk === 'REG') throw statusChanged();
+    throw new TransactionRefused(reasons);
+  }
+}
+
 /** The status-bearing sort keys of the byUnit and byYear indexes (their partition keys never change). */
-function statusSortKeys(year: number, unit: string, status: RegistrationStatus, registrationId: string) {
+export function statusSortKeys(year: number, unit: string, status: RegistrationStatus, registrationId: string) {
   return {
     ':gsi1sk': indexKeys.byUnit(year, unit, status, registrationId).gsi1sk,
     ':gsi3sk': indexKeys.byYear(year, status, unit, registrationId).gsi3sk,
   };
 }
 
-function indexValues(keyValues: Record<string, string>): Record<string, string> {
+export function indexValues(keyValues: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(keyValues).map(([name, value]) => [`:${name}`, value]));
 }
 
-function toRegistration(item: Record<string, unknown>): Registration {
-  const { pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, gsi3pk, gsi3sk, type, taskToken, awaiting, personHash, ...rest } =
-    item;
+export function toRegistration(item: Record<string, unknown>): Registration {
+  const { pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, gsi3pk, gsi3sk, type, taskToken, personHash, ...rest } = item;
   return rest as unknown as Registration;
 }
 
-function encodeCursor(key: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
-}
-
-function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
-  if (!cursor) return undefined;
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed;
-  } catch {
-    // fall through to the error below
-  }
-  throw new DomainError('INVALID_CURSOR', '分页游标无效，请从第一页重新查询', 400);
-}
-
-/**
- * Gives the seat back: the registration leaves the unit's count and both locks are removed, in one transaction
- * with the status change, so the enterprise and the person can be registered again (by this or another unit).
- */
-export async function releaseRegistration(
-  registration: Registration,
-  status: Extract<RegistrationStatus, 'rejected' | 'withdrawn'>,
-  now: Date,
-): Promise<void> {
-  const { year, unit, registrationId, trainee } = registration;
-  const stored = await getItem(keys.registration(registrationId));
-  const hash = String(stored?.personHash ?? '');
-  const transactItems: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
-    {
-      Update: {
-        TableName: table(),
-        Key: keys.registration(registrationId),
-        UpdateExpression:
-          'SET #status = :status, updatedAt = :now, gsi1sk = :gsi1sk, gsi3sk = :gsi3sk REMOVE taskToken, awaiting, gsi2pk, gsi2sk',
-        ConditionExpression: '#status = :from',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':status': status,
-          ':from': registration.status,
-          ':now': now.toISOString(),
-          ...statusSortKeys(year, unit, status, registrationId),
-        },
-      },
-    },
-    {
-      Update: {
-        TableName: table(),
-        Key: keys.unitQuota(year, unit),
-        UpdateExpression: 'ADD used :minusOne',
-        ConditionExpression: 'used > :zero',
-        ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
-      },
-    },
-    {
-      Delete: {
-        TableName: table(),
-        Key: keys.enterpriseLock(year, trainee.creditCode),
-        ConditionExpression: 'registrationId = :id',
-        ExpressionAttributeValues: { ':id': registrationId },
-      },
-    },
-    {
-      Delete: {
-        TableName: table(),
-        Key: keys.personLock(year, hash),
-        ConditionExpression: 'registrationId = :id',
-        ExpressionAttributeValues: { ':id': registrationId },
-      },
-    },
-  ];
-  if (registration.classNumber) {
-    transactItems.push({
-      Update: {
-        TableName: table(),
-        Key: keys.classSeats(year, registration.classNumber),
-        UpdateExpression: 'ADD used :minusOne',
-        ConditionExpression: 'used > :zero',
-        ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
-      },
-    });
-  }
-  await dynamoClient().send(new TransactWriteCommand({ TransactItems: transactItems }));
-}
-
-/**
- * Takes a seat in a class and records the assignment together; false when the class is full.
- */
-export async function assignSeat(
-  registration: Registration,
-  classNumber: number,
-  capacity: number,
-  now: Date,
-): Promise<boolean> {
-  const { year, unit, registrationId } = registration;
-  try {
-    await dynamoClient().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: table(),
-              Key: keys.classSeats(year, classNumber),
-              UpdateExpression: 'ADD used :one SET #capacity = :capacity, #type = :type',
-              ConditionExpression: 'attribute_not_exists(used) OR used < :capacity',
-              ExpressionAttributeNames: { '#type': 'type', '#capacity': 'capacity' },
-              ExpressionAttributeValues: { ':one': 1, ':capacity': capacity, ':type': 'class-seats' },
-            },
-          },
-          {
-            Update: {
-              TableName: table(),
-              Key: keys.registration(registrationId),
-              UpdateExpression:
-                'SET #status = :status, classNumber = :classNumber, updatedAt = :now, gsi1sk = :gsi1sk, gsi3sk = :gsi3sk, gsi2pk = :gsi2pk, gsi2sk = :gsi2sk',
-              ConditionExpression: '#status = :from',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: {
-                ':status': 'assigned',
-                ':from': 'approved',
-                ':classNumber': classNumber,
-                ':now': now.toISOString(),
-                ...statusSortKeys(year, unit, 'assigned', registrationId),
-                ...indexValues(indexKeys.byClass(year, classNumber, registrationId)),
-              },
-            },
-          },
-        ],
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (
-      error instanceof TransactionCanceledException &&
-      error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
-    ) {
-      return false;
-    }
-    throw error;
-  }
-}
-
-/** Certificate numbers run per class without gaps from concurrent issuers. */
-export async function nextCertificateSequence(year: number, classNumber: number): Promise<number> {
-  const result = await dynamoClient().send(
-    new UpdateCommand({
-      TableName: table(),
-      Key: { pk: keys.classSeats(year, classNumber).pk, sk: `CERTSEQ#${String(classNumber).padStart(2, '0')}` },
-      UpdateExpression: 'ADD #sequence :one',
-      ExpressionAttributeNames: { '#sequence': 'sequence' },
-      ExpressionAttributeValues: { ':one': 1 },
-      ReturnValues: 'UPDATED_NEW',
-    }),
-  );
-  return Number(result.Attributes?.sequence);
-}

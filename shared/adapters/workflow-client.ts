@@ -38,3 +38,9 @@ export async function resumeWorkflow(taskToken: string, output: Record<string, u
 export async function failWorkflowTask(taskToken: string, error: string, cause: string): Promise<void> {
   await sfnClient().send(new SendTaskFailureCommand({ taskToken, error, cause }));
 }
+
+/** The wait this token belonged to is over (answered, timed out or the execution ended). */
+export function isSpentToken(error: unknown): boolean {
+  const name = error instanceof Error ? error.name : '';
+  return name === 'TaskTimedOut' || name === 'InvalidToken' || name === 'TaskDoesNotExist';
+}

@@ -8,7 +8,20 @@ export interface NoticeContext {
   readonly unitName: string;
   readonly programme: Programme;
   readonly trainingClass?: TrainingClass;
+  /** The class the unit asked for, when the assignment differs from it. */
+  readonly requestedClass?: number | null;
+  readonly certificateNumber?: string;
+  readonly verificationCode?: string;
+  readonly reviewTimeoutDays?: number;
+  /** Completion reasons (UNEXCUSED_ABSENCE, TOO_MUCH_LEAVE, TOO_LATE) for the incomplete notice. */
+  readonly reasons?: readonly string[];
 }
+
+const REASON_TEXT: Record<string, string> = {
+  UNEXCUSED_ABSENCE: '存在未经批准的缺勤',
+  TOO_MUCH_LEAVE: '请假场次超过规定',
+  TOO_LATE: '迟到次数超过规定',
+};
 
 export interface ComposedNotice {
   readonly subject: string;
@@ -39,27 +52,68 @@ export function composeNotice(context: NoticeContext): ComposedNotice {
         subject: `【${title}】报名审核结果`,
         paragraphs: [greeting, `很遗憾，您的报名未能通过审核，名额已退回${unitName}。如有疑问请联系推荐单位。`],
       };
-    case 'assigned':
+    case 'assigned': {
+      const differs =
+        context.requestedClass && trainingClass && context.requestedClass !== trainingClass.number
+          ? `您填报的意向期次第${context.requestedClass}期名额已满或已开班，现按“最早未开班且有空位”的原则安排至第${trainingClass.number}期，与意向期次不同。如无法参加，请联系推荐单位。`
+          : undefined;
       return {
         subject: `【${title}】参训通知`,
         paragraphs: [
           greeting,
           `您的报名已通过审核，安排参加${classLine}`,
+          ...(differs ? [differs] : []),
           '培训期间严格执行签到考勤制度，原则上不得请假；确需请假的，须通过地方中小企业主管部门请假并向所在班级报备。',
+          '培训为脱产学习，期间不参加聚餐、饮酒等活动，不迟到旷课。',
           free,
         ],
       };
-    case 'incomplete':
+    }
+    case 'waitlisted':
+      return {
+        subject: `【${title}】候补通知`,
+        paragraphs: [
+          greeting,
+          '您的报名已通过审核，但目前各期培训班名额已满，您已进入候补名单。有学员退出时，将按候补先后顺序为您安排尚未开班的班级，届时另行通知。',
+          '如最后一期开班时仍未能安排，候补将自动结束。',
+        ],
+      };
+    case 'not-placed':
+      return {
+        subject: `【${title}】候补结果通知`,
+        paragraphs: [
+          greeting,
+          `很遗憾，直至最后一期开班仍无空余名额，本年度未能为您安排培训班，名额已退回${unitName}。`,
+        ],
+      };
+    case 'expired':
+      return {
+        subject: `【${title}】报名审核超时`,
+        paragraphs: [
+          greeting,
+          `您的报名在${context.reviewTimeoutDays ?? 30}天内未完成审核，已按规定自动结束。这不是审核未通过，名额已退回${unitName}，推荐单位可重新报名。`,
+        ],
+      };
+    case 'incomplete': {
+      const why = (context.reasons ?? []).map((reason) => REASON_TEXT[reason] ?? reason).join('、');
       return {
         subject: `【${title}】结业情况通知`,
-        paragraphs: [greeting, `根据考勤记录，您未达到${classLine}的结业要求，本次不颁发结业证书。`],
+        paragraphs: [
+          greeting,
+          `根据考勤记录${why ? `（${why}）` : ''}，您未达到${classLine}的结业要求，本次不颁发结业证书。如有疑问请联系推荐单位。`,
+        ],
       };
+    }
     case 'certified':
       return {
         subject: `【${title}】结业证书`,
         paragraphs: [
           greeting,
-          `祝贺您完成${classLine}结业证书已颁发。欢迎对课程设置、师资力量、组织管理、实际效果进行评价。`,
+          `祝贺您完成${classLine}结业证书已颁发。`,
+          ...(context.certificateNumber
+            ? [`证书编号：${context.certificateNumber}　验证码：${context.verificationCode ?? ''}`]
+            : []),
+          '欢迎对课程设置、师资力量、组织管理、实际效果进行评价。',
         ],
       };
     case 'withdrawn':

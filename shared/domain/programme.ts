@@ -29,7 +29,11 @@ export const programmeSchema = z
     completionRule: z.object({
       maxUnexcusedAbsences: z.number().int().min(0),
       maxApprovedLeaveSessions: z.number().int().min(0),
+      /** Late is recorded and reported; null (the default) puts no limit on it. */
+      maxLateSessions: z.number().int().min(0).nullable().default(null),
     }),
+    /** How long a nomination waits for staff review before it expires (not a rejection). */
+    reviewTimeoutDays: z.number().int().min(1).max(180).default(30),
     sessionsPerClass: z.number().int().positive(),
     classes: z.array(trainingClassSchema).min(1),
     quotas: z.record(z.string(), z.number().int().min(0)),

@@ -1,3 +1,4 @@
+import type { CompletionResult, LeaveGrants, SessionRecords } from './attendance';
 import { maskIdNumber, maskMobile } from './registration/personal-data-masking';
 import type { TraineeRecord } from './registration/registration-records';
 
@@ -8,16 +9,52 @@ import type { TraineeRecord } from './registration/registration-records';
  */
 export const REGISTRATION_STATUSES = [
   'nominated',
-  'approved',
-  'rejected',
   'assigned',
-  'completed',
-  'incomplete',
+  'waitlisted',
   'certified',
+  'incomplete',
+  'rejected',
+  'expired',
+  'not-placed',
   'withdrawn',
   'failed',
 ] as const;
 export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];
+
+/** Where a journey ends; `failed` is not among them: staff retry the step or withdraw the registration. */
+export const FINAL_STATUSES: readonly RegistrationStatus[] = [
+  'certified',
+  'incomplete',
+  'rejected',
+  'expired',
+  'not-placed',
+  'withdrawn',
+];
+
+/** The statuses that hold a seat of the unit's quota and the enterprise and person locks. */
+export const HOLDING_STATUSES: readonly RegistrationStatus[] = ['nominated', 'assigned', 'waitlisted'];
+
+export interface CertificateInfo {
+  readonly number: string;
+  readonly code: string;
+  readonly issuedAt: string;
+  readonly status: 'issued' | 'revoked';
+}
+
+/** A workflow step that failed after its retries; staff retry it or withdraw the registration. */
+export interface FailureInfo {
+  readonly step: string;
+  readonly error: string;
+  readonly from: RegistrationStatus;
+  readonly at: string;
+}
+
+export interface ReviewDecision {
+  readonly decision: 'approved' | 'rejected';
+  readonly by: string;
+  readonly at: string;
+  readonly reason?: string;
+}
 
 /** The trainee's details as the form gave them (declarations are implied: rows without them are refused). */
 export type TraineeDetails = Readonly<Omit<TraineeRecord, 'row' | 'voluntary' | 'goodStanding'>>;
@@ -33,6 +70,19 @@ export interface Registration {
   readonly classNumber?: number;
   readonly createdAt: string;
   readonly updatedAt: string;
+  readonly review?: ReviewDecision;
+  /** When the trainee joined the waitlist (the order in which freed seats are given). */
+  readonly waitingSince?: string;
+  readonly attendance?: SessionRecords;
+  readonly leave?: LeaveGrants;
+  readonly completion?: CompletionResult;
+  readonly certificate?: CertificateInfo;
+  readonly failure?: FailureInfo;
+  /** Which wait the workflow is parked in (review, seat, class-close, recovery) and until when at most. */
+  readonly awaiting?: string;
+  readonly awaitingUntil?: string;
+  /** Set when closing the class resumed this trainee's workflow. */
+  readonly closeResumedAt?: string;
 }
 
 /** What a list shows: enough to work with, with the ID number and contacts masked. */
@@ -50,6 +100,9 @@ export interface RegistrationSummary {
   readonly classNumber: number | null;
   readonly preferredClass: number | null;
   readonly createdAt: string;
+  readonly updatedAt: string;
+  /** Set while the registration is failed: the step staff can retry. */
+  readonly failedStep: string | null;
 }
 
 export function isRegistrationStatus(value: string): value is RegistrationStatus {
@@ -72,5 +125,7 @@ export function summarise(registration: Registration): RegistrationSummary {
     classNumber: registration.classNumber ?? null,
     preferredClass: trainee.preferredClass,
     createdAt: registration.createdAt,
+    updatedAt: registration.updatedAt,
+    failedStep: registration.status === 'failed' ? (registration.failure?.step ?? null) : null,
   };
 }

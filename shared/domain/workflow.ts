@@ -7,20 +7,54 @@ export const WORKFLOW_ERRORS = {
   withdrawn: 'RegistrationWithdrawn',
 } as const;
 
-export type WorkflowAction =
-  | 'awaitReview'
-  | 'releaseSeat'
-  | 'assignClass'
-  | 'awaitClassClose'
-  | 'evaluateAttendance'
-  | 'issueCertificate'
-  | 'recordFailure';
+export const WORKFLOW_ACTIONS = [
+  'awaitReview',
+  'releaseSeat',
+  'expireReview',
+  'assignClass',
+  'awaitSeat',
+  'endWaitlist',
+  'awaitClassClose',
+  'evaluateAttendance',
+  'issueCertificate',
+  'recordFailure',
+  'awaitRecovery',
+] as const;
+export type WorkflowAction = (typeof WORKFLOW_ACTIONS)[number];
 
-export type NoticeKind = 'nominated' | 'rejected' | 'assigned' | 'incomplete' | 'certified' | 'withdrawn';
+/** Where an execution waits for a person (or a freed seat); the stored task token says which. */
+export const AWAIT_STAGES = {
+  awaitReview: 'review',
+  awaitSeat: 'seat',
+  awaitClassClose: 'class-close',
+  awaitRecovery: 'recovery',
+} as const;
+export type AwaitStage = (typeof AWAIT_STAGES)[keyof typeof AWAIT_STAGES];
 
-/** What every execution carries: ids only, never personal data. */
+export const NOTICE_KINDS = [
+  'nominated',
+  'rejected',
+  'expired',
+  'assigned',
+  'waitlisted',
+  'not-placed',
+  'incomplete',
+  'certified',
+  'withdrawn',
+] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
+
+/** What every execution carries: ids and figures only, never personal data. */
 export interface WorkflowInput {
   readonly registrationId: string;
   readonly unit: string;
   readonly year: number;
+  /** How long the review may take (the programme's reviewTimeoutDays when the execution started). */
+  readonly reviewTimeoutSeconds: number;
 }
+
+/** What AssignClass and a waitlist promotion return to the execution. */
+export type AssignmentResult =
+  | { readonly outcome: 'assigned'; readonly classNumber: number; readonly closeTimeoutSeconds: number }
+  | { readonly outcome: 'waitlisted'; readonly waitTimeoutSeconds: number }
+  | { readonly outcome: 'not-placed' };

@@ -3,11 +3,18 @@ import { DomainError } from '../domain/errors';
 import { isUnitCode } from '../domain/units';
 
 export const STAFF_GROUP = 'staff';
+export const HOST_GROUP = 'host';
 export const UNIT_CLAIM = 'custom:unit';
+/** The class numbers a host institution runs, comma-separated: "1,4". */
+export const CLASSES_CLAIM = 'custom:classes';
 
-/** Who is calling, as the JWT authorizer vouched for it: staff, or an operator of exactly one unit. */
+/**
+ * Who is calling, as the JWT authorizer vouched for it: staff (the SME Bureau and the talent exchange centre), a
+ * class host institution (承办机构) for its own classes, or an operator of exactly one unit (a local SME authority).
+ */
 export type Principal =
   | { readonly role: 'staff'; readonly subject: string }
+  | { readonly role: 'host'; readonly subject: string; readonly classes: readonly number[] }
   | { readonly role: 'unit'; readonly subject: string; readonly unit: string };
 
 export type AuthorizedEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -16,7 +23,12 @@ export function principalOf(event: AuthorizedEvent): Principal {
   const claims = event.requestContext?.authorizer?.jwt?.claims;
   if (!claims?.sub) throw new DomainError('UNAUTHENTICATED', '未登录或登录已失效', 401);
   const subject = String(claims.sub);
-  if (groupsOf(claims['cognito:groups']).includes(STAFF_GROUP)) return { role: 'staff', subject };
+  const groups = groupsOf(claims['cognito:groups']);
+  if (groups.includes(STAFF_GROUP)) return { role: 'staff', subject };
+  if (groups.includes(HOST_GROUP)) {
+    const classes = classesOf(claims[CLASSES_CLAIM]);
+    if (classes.length > 0) return { role: 'host', subject, classes };
+  }
   const unit = claims[UNIT_CLAIM];
   if (typeof unit === 'string' && isUnitCode(unit)) return { role: 'unit', subject, unit };
   throw new DomainError('FORBIDDEN', '当前账号未分配角色或单位，无权访问', 403);
@@ -32,6 +44,12 @@ function groupsOf(claim: unknown): string[] {
     .filter(Boolean);
 }
 
+function classesOf(claim: unknown): number[] {
+  if (typeof claim !== 'string') return [];
+  const numbers = claim.split(/[\s,，]+/).filter(Boolean).map(Number);
+  return numbers.every((n) => Number.isInteger(n) && n >= 1 && n <= 99) ? [...new Set(numbers)] : [];
+}
+
 export function requireStaff(principal: Principal): void {
   if (principal.role !== 'staff') throw new DomainError('FORBIDDEN', '仅限培训管理人员操作', 403);
 }
@@ -41,9 +59,26 @@ export function requireUnit(principal: Principal): Extract<Principal, { role: 'u
   return principal;
 }
 
-/** Staff see every unit; a unit operator sees only its own. */
+/** Staff see every unit; a unit operator sees only its own; a class host sees no unit's data. */
 export function requireAccessToUnit(principal: Principal, unit: string): void {
+  if (principal.role === 'host') throw new DomainError('FORBIDDEN', '承办机构账号仅可查看本机构班级的名单和考勤', 403);
   if (principal.role === 'unit' && principal.unit !== unit) {
     throw new DomainError('FORBIDDEN', '无权访问其他单位的数据', 403);
   }
+}
+
+/** Staff act on every class; a host only on the classes its claim names; units on none. */
+export function requireClassAccess(principal: Principal, classNumber: number): void {
+  if (principal.role === 'staff') return;
+  if (principal.role === 'host' && principal.classes.includes(classNumber)) return;
+  throw new DomainError(
+    'FORBIDDEN',
+    principal.role === 'host' ? `无权操作第${classNumber}期：该班级不由本机构承办` : '仅限培训管理人员或该班承办机构操作',
+    403,
+  );
+}
+
+/** Anyone but a class host: lists and registrations belong to staff and units. */
+export function requireStaffOrUnit(principal: Principal): void {
+  if (principal.role === 'host') throw new DomainError('FORBIDDEN', '承办机构账号仅可查看本机构班级的名单和考勤', 403);
 }

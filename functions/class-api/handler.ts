@@ -1,0 +1,202 @@
+import { z } from 'zod';
+import { listClassStates, listWaitlist } from '../../shared/adapters/class-seats';
+import { systemClock } from '../../shared/adapters/clock';
+import { loadConfig } from '../../shared/adapters/config';
+import { listRegistrations } from '../../shared/adapters/registration-queries';
+import { recordAttendance } from '../../shared/classes/attendance-service';
+import { closeClass } from '../../shared/classes/close-class';
+import { acknowledgeLeave } from '../../shared/classes/leave-service';
+import { requireClass, requireProgramme } from '../../shared/classes/programme-context';
+import { listClassRoster } from '../../shared/adapters/class-roster';
+import { ATTENDANCE_STATUSES } from '../../shared/domain/attendance';
+import {
+  classStatus,
+  rosterEntry,
+  SAMPLE_DATA_NOTICE,
+  sessionViews,
+} from '../../shared/domain/classes/class-view';
+import { DomainError } from '../../shared/domain/errors';
+import { findUnit } from '../../shared/domain/units';
+import { buildSignInSheet } from '../../shared/forms/sign-in-sheet';
+import { type HttpResult, httpHandler, json } from '../../shared/http/http-handler';
+import { type AuthorizedEvent, type Principal, principalOf, requireClassAccess } from '../../shared/http/principal';
+import { classNumberParameter, parseBody, parseQuery, pathParameter } from '../../shared/http/request-parsing';
+
+type Route = (event: AuthorizedEvent, principal: Principal) => Promise<HttpResult>;
+
+const routes: Record<string, Route> = {
+  'GET /classes': listClassesRoute,
+  'GET /classes/{classNumber}/roster': rosterRoute,
+  'GET /classes/{classNumber}/roster.xlsx': signInSheetRoute,
+  'PUT /classes/{classNumber}/attendance': attendanceRoute,
+  'POST /classes/{classNumber}/close': closeRoute,
+  'POST /classes/{classNumber}/leave/{registrationId}/acknowledge': acknowledgeLeaveRoute,
+};
+
+/** Classes, rosters, sign-in and closing: staff for every class, a host institution for its own classes. */
+export const handler = httpHandler(async (event) => {
+  const route = routes[event.routeKey];
+  if (!route) throw new DomainError('NOT_FOUND', '接口不存在', 404);
+  return route(event, principalOf(event));
+});
+
+const year = () => loadConfig().PROGRAMME_YEAR;
+
+/** Every class with its dates, host, seats taken and the trainees waiting for one (anyone signed in). */
+async function listClassesRoute(): Promise<HttpResult> {
+  const programme = await requireProgramme(year());
+  const now = systemClock.now();
+  const [states, waitlist] = await Promise.all([listClassStates(programme.year), listWaitlist(programme.year)]);
+  const waitingFor = new Map<number, number>();
+  for (const entry of waitlist) {
+    if (entry.preferredClass) waitingFor.set(entry.preferredClass, (waitingFor.get(entry.preferredClass) ?? 0) + 1);
+  }
+  return json(200, {
+    year: programme.year,
+    sampleData: programme.sampleData,
+    ...(programme.sampleData ? { sampleDataNotice: SAMPLE_DATA_NOTICE } : {}),
+    waitlisted: waitlist.length,
+    items: [...programme.classes]
+      .sort((a, b) => a.number - b.number)
+      .map((trainingClass) => {
+        const state = states.get(trainingClass.number);
+        return {
+          ...trainingClass,
+          status: classStatus(trainingClass, now, state?.closeState),
+          assigned: state?.used ?? 0,
+          free: Math.max(0, trainingClass.capacity - (state?.used ?? 0)),
+          /** Waitlisted trainees who asked for this class (the waitlist itself is one, across classes). */
+          waitlisted: waitingFor.get(trainingClass.number) ?? 0,
+          closedAt: state?.closedAt ?? null,
+        };
+      }),
+  });
+}
+
+const rosterQuery = z.object({
+  cursor: z.string().max(2048).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(100),
+});
+
+async function rosterRoute(event: AuthorizedEvent, principal: Principal): Promise<HttpResult> {
+  const classNumber = classNumberParameter(event);
+  requireClassAccess(principal, classNumber);
+  const query = parseQuery(rosterQuery, event.queryStringParameters);
+  const { programme, trainingClass } = await requireClass(year(), classNumber);
+  const now = systemClock.now();
+  const [page, states] = await Promise.all([
+    listRegistrations({ year: programme.year, classNumber, cursor: query.cursor, limit: query.limit }),
+    listClassStates(programme.year),
+  ]);
+  const state = states.get(classNumber);
+  return json(200, {
+    class: {
+      ...trainingClass,
+      status: classStatus(trainingClass, now, state?.closeState),
+      assigned: state?.used ?? 0,
+      closedAt: state?.closedAt ?? null,
+    },
+    sampleData: programme.sampleData,
+    ...(programme.sampleData ? { sampleDataNotice: SAMPLE_DATA_NOTICE } : {}),
+    completionRule: programme.completionRule,
+    sessions: sessionViews(programme, trainingClass, now),
+    items: page.items.map((registration) => rosterEntry(registration, programme)),
+    next: page.next,
+  });
+}
+
+async function signInSheetRoute(event: AuthorizedEvent, principal: Principal): Promise<HttpResult> {
+  const classNumber = classNumberParameter(event);
+  requireClassAccess(principal, classNumber);
+  const { programme, trainingClass } = await requireClass(year(), classNumber);
+  const roster = await listClassRoster(programme.year, classNumber);
+  const bytes = await buildSignInSheet({
+    programme,
+    trainingClass,
+    sessions: sessionViews(programme, trainingClass, systemClock.now()),
+    trainees: roster
+      .filter((registration) => registration.status !== 'withdrawn')
+      .sort((a, b) => a.unit.localeCompare(b.unit) || a.trainee.name.localeCompare(b.trainee.name, 'zh-CN'))
+      .map((registration) => ({
+        registrationId: registration.registrationId,
+        name: registration.trainee.name,
+        unitName: findUnit(registration.unit)?.name ?? registration.unit,
+        enterpriseName: registration.trainee.enterpriseName,
+        position: registration.trainee.position,
+        leave: Object.keys(registration.leave ?? {}).map(Number),
+        recorded: Object.fromEntries(
+          Object.entries(registration.attendance ?? {}).flatMap(([session, record]) =>
+            record ? [[Number(session), record.status]] : [],
+          ),
+        ),
+      })),
+  });
+  const fileName = `第${classNumber}期签到表.xlsx`;
+  return {
+    statusCode: 200,
+    headers: {
+      'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      'content-disposition': `attachment; filename="class-${classNumber}-sign-in.xlsx"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+    },
+    body: Buffer.from(bytes).toString('base64'),
+    isBase64Encoded: true,
+  };
+}
+
+const attendanceBody = z.object({
+  session: z.number().int(),
+  records: z
+    .array(
+      z.object({
+        registrationId: z.string().min(1).max(64),
+        status: z.string(),
+        note: z.string().trim().max(200).optional(),
+      }),
+    )
+    .min(1)
+    .max(500),
+});
+
+/** One session's sign-in for some or all of the class (staff, the class's host). */
+async function attendanceRoute(event: AuthorizedEvent, principal: Principal): Promise<HttpResult> {
+  const classNumber = classNumberParameter(event);
+  requireClassAccess(principal, classNumber);
+  const body = parseBody(
+    attendanceBody,
+    event.body,
+    'BAD_REQUEST',
+    '格式：{ session: 1–8, records: [{ registrationId, status: present|late|absent }] }',
+  );
+  for (const record of body.records) {
+    if (!(ATTENDANCE_STATUSES as readonly string[]).includes(record.status)) {
+      throw new DomainError(
+        'ATTENDANCE_STATUS_INVALID',
+        `考勤状态“${record.status.slice(0, 20)}”无效：须为 present（出勤）、late（迟到）或 absent（缺勤）。请假须由学员所在地方中小企业主管部门办理，不能由班级登记`,
+        400,
+        { registrationId: record.registrationId },
+      );
+    }
+  }
+  const outcome = await recordAttendance({
+    year: year(),
+    classNumber,
+    session: body.session,
+    records: body.records as never,
+    actor: principal.subject,
+  });
+  return json(200, { classNumber, session: body.session, ...outcome });
+}
+
+async function closeRoute(event: AuthorizedEvent, principal: Principal): Promise<HttpResult> {
+  const classNumber = classNumberParameter(event);
+  requireClassAccess(principal, classNumber);
+  return json(200, await closeClass({ year: year(), classNumber, actor: principal.subject }));
+}
+
+async function acknowledgeLeaveRoute(event: AuthorizedEvent, principal: Principal): Promise<HttpResult> {
+  const classNumber = classNumberParameter(event);
+  requireClassAccess(principal, classNumber);
+  const registrationId = pathParameter(event, 'registrationId');
+  const outcome = await acknowledgeLeave({ year: year(), classNumber, registrationId, actor: principal.subject });
+  return json(200, { classNumber, registrationId, ...outcome });
+}

@@ -1,0 +1,78 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { RegistrationStatus } from '../domain/trainee-registration';
+import type { AwaitStage } from '../domain/workflow';
+import { dynamoClient } from './aws-clients';
+import { loadConfig } from './config';
+import { keys } from './keys';
+
+const table = () => loadConfig().TABLE_NAME;
+
+export type SaveOutcome = 'saved' | 'missing' | 'withdrawn' | { readonly status: RegistrationStatus };
+
+/**
+ * Parks a workflow on the registration: stores the task token a person's answer will resume it with (the token
+ * never leaves the store). One conditional write, so a withdrawal can never slip in between a check and the save;
+ * `expectStatus` makes the save refuse a registration that has moved on (a waitlisted trainee promoted meanwhile).
+ */
+export async function saveTaskToken(
+  registrationId: string,
+  stage: AwaitStage,
+  taskToken: string,
+  dueAt: string | undefined,
+  expectStatus?: RegistrationStatus,
+): Promise<SaveOutcome> {
+  try {
+    await dynamoClient().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: keys.registration(registrationId),
+        UpdateExpression: dueAt
+          ? 'SET taskToken = :token, awaiting = :stage, awaitingUntil = :due'
+          : 'SET taskToken = :token, awaiting = :stage REMOVE awaitingUntil',
+        ConditionExpression: `attribute_exists(pk) AND #status <> :withdrawn${expectStatus ? ' AND #status = :expected' : ''}`,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':token': taskToken,
+          ':stage': stage,
+          ':withdrawn': 'withdrawn',
+          ...(dueAt ? { ':due': dueAt } : {}),
+          ...(expectStatus ? { ':expected': expectStatus } : {}),
+        },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return 'saved';
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    if (!error.Item) return 'missing';
+    const status = String(error.Item.status?.S ?? '') as RegistrationStatus;
+    return status === 'withdrawn' ? 'withdrawn' : { status };
+  }
+}
+
+export interface WaitingTask {
+  readonly taskToken: string;
+  readonly awaiting: AwaitStage;
+}
+
+export async function getTaskToken(registrationId: string): Promise<WaitingTask | undefined> {
+  const result = await dynamoClient().send(
+    new GetCommand({
+      TableName: table(),
+      Key: keys.registration(registrationId),
+      ProjectionExpression: 'taskToken, awaiting',
+      ConsistentRead: true,
+    }),
+  );
+  const item = result.Item;
+  return item?.taskToken ? { taskToken: String(item.taskToken), awaiting: item.awaiting as AwaitStage } : undefined;
+}
+
+/** The condition and values that make a transaction apply only while that very token is stored. */
+export function tokenCondition(task: WaitingTask) {
+  return {
+    expression: 'taskToken = :token AND awaiting = :stage',
+    values: { ':token': task.taskToken, ':stage': task.awaiting },
+  };
+}

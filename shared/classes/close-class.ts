@@ -1,0 +1,127 @@
+import pLimit from 'p-limit';
+import { beginClose, finishClose } from '../adapters/class-seats';
+import { listClassRoster } from '../adapters/class-roster';
+import { systemClock } from '../adapters/clock';
+import { loadConfig } from '../adapters/config';
+import { historyPut } from '../adapters/history-store';
+import { keys } from '../adapters/keys';
+import { TransactionRefused, writeTransaction } from '../adapters/registration-store';
+import { getTaskToken } from '../adapters/workflow-tokens';
+import { isSpentToken, resumeWorkflow } from '../adapters/workflow-client';
+import { evaluateCompletion } from '../domain/attendance';
+import { lastSessionEnded } from '../domain/classes/class-sessions';
+import { DomainError } from '../domain/errors';
+import type { Registration } from '../domain/trainee-registration';
+import { AWAIT_STAGES } from '../domain/workflow';
+import { requireClass } from './programme-context';
+
+/** Resumptions in flight at once: Step Functions' SendTaskSuccess is throttled per account. */
+const RESUME_CONCURRENCY = 8;
+
+export interface CloseOutcome {
+  readonly classNumber: number;
+  readonly closedAt: string;
+  /** true when this call finished a close that an earlier call began. */
+  readonly resumedEarlierClose: boolean;
+  readonly trainees: number;
+  readonly complete: number;
+  readonly incomplete: number;
+  /** Executions resumed by this call; the rest were resumed by an earlier, interrupted call. */
+  readonly resumed: number;
+  readonly alreadyResumed: number;
+}
+
+/**
+ * Closes a class after its last session: attendance freezes (every attendance and leave write checks the class
+ * is open), each trainee is evaluated with the programme's completion rule, and each waiting execution resumes.
+ * A close interrupted half-way can be run again: it resumes only those not yet resumed; a finished close is 409.
+ */
+export async function closeClass(request: {
+  readonly year: number;
+  readonly classNumber: number;
+  readonly actor: string;
+}): Promise<CloseOutcome> {
+  const { year, classNumber, actor } = request;
+  const { programme, trainingClass } = await requireClass(year, classNumber);
+  const now = systemClock.now();
+  if (!lastSessionEnded(programme, trainingClass, now)) {
+    throw new DomainError(
+      'CLASS_NOT_ENDED',
+      `第${classNumber}期将于 ${trainingClass.endDate} 下午最后一场结束后方可结班`,
+      409,
+    );
+  }
+  const began = await beginClose(year, classNumber, actor, now);
+  if (began === 'closed') throw new DomainError('CLASS_CLOSED', `第${classNumber}期已结班，不能重复结班`, 409);
+
+  const roster = (await listClassRoster(year, classNumber)).filter((r) => r.status !== 'withdrawn');
+  const limit = pLimit(RESUME_CONCURRENCY);
+  let complete = 0;
+  let resumed = 0;
+  let alreadyResumed = 0;
+  await Promise.all(
+    roster.map((registration) =>
+      limit(async () => {
+        const result = evaluateCompletion(registration.attendance ?? {}, registration.leave ?? {}, programme);
+        if (result.complete) complete++;
+        if (registration.closeResumedAt) {
+          alreadyResumed++;
+          return;
+        }
+        const waiting = await getTaskToken(registration.registrationId);
+        if (waiting?.awaiting === AWAIT_STAGES.awaitClassClose) {
+          try {
+            await resumeWorkflow(waiting.taskToken, { closed: true });
+          } catch (error) {
+            // Resumed by an earlier close whose bookkeeping was interrupted, or the wait already ended.
+            if (!isSpentToken(error)) throw error;
+          }
+        }
+        if (await markResumed(registration, now, actor, result.complete)) resumed++;
+        else alreadyResumed++;
+      }),
+    ),
+  );
+  const closedAt = systemClock.now();
+  await finishClose(year, classNumber, actor, closedAt);
+  return {
+    classNumber,
+    closedAt: closedAt.toISOString(),
+    resumedEarlierClose: began === 'resumed',
+    trainees: roster.length,
+    complete,
+    incomplete: roster.length - complete,
+    resumed,
+    alreadyResumed,
+  };
+}
+
+/** Records on the registration that the close reached it, with its history event; false if a racing close did. */
+async function markResumed(registration: Registration, now: Date, actor: string, complete: boolean): Promise<boolean> {
+  const at = now.toISOString();
+  try {
+    await writeTransaction([
+      {
+        Update: {
+          TableName: loadConfig().TABLE_NAME,
+          Key: keys.registration(registration.registrationId),
+          UpdateExpression: 'SET closeResumedAt = :at',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(closeResumedAt)',
+          ExpressionAttributeValues: { ':at': at },
+        },
+      },
+      historyPut(registration.registrationId, {
+        at,
+        kind: 'class-closed',
+        by: actor,
+        reason: complete ? '达到结业要求' : '未达到结业要求',
+      }),
+    ]);
+    return true;
+  } catch (error) {
+    if (error instanceof TransactionRefused || (error instanceof DomainError && error.code === 'STATUS_CHANGED')) {
+      return false;
+    }
+    throw error;
+  }
+}
