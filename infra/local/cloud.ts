@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import S3rver from 's3rver';
 import { resetClients } from '../../shared/adapters/aws-clients';
+import { systemClock } from '../../shared/adapters/clock';
 import { resetConfig } from '../../shared/adapters/config';
 import { clearProgrammeCache, defaultProgramme, saveProgramme } from '../../shared/adapters/programme-store';
+import type { Programme } from '../../shared/domain/programme';
 import { FUNCTION_NAMES, type FunctionName } from '../function-names';
 import { DynamoDbLocal } from './dynamodb-local';
 import { type FailedEvent, FailureQueue } from './failure-queue';
@@ -39,7 +41,19 @@ export interface LocalCloudOptions {
   readonly logLevel?: string;
   /** Keep DynamoDB's data on disk under dataDir, so `dynamo.restart()` keeps it (outage tests); default in memory. */
   readonly persistDynamoDb?: boolean;
+  /** Every Retry of the state machine waits this many ms instead of its interval and backoff (fast tests). */
+  readonly retryIntervalMs?: number;
+  /** Seed this programme instead of the shipped 2024 defaults (tests with small classes or other dates). */
+  readonly programme?: Programme;
+  /** Told when programme time has been moved (`npm start` then rewrites env.json for `npm run redrive`). */
+  readonly onClockChange?: (now: Date) => void;
 }
+
+/** ID tokens the local cloud accepts: `staff`, one per unit code (`"110000"`), and `hosts`: one per class number. */
+export type LocalTokens = Readonly<Record<string, string>> & {
+  readonly staff: string;
+  readonly hosts: Readonly<Record<string, string>>;
+};
 
 export interface Endpoints {
   readonly api: string;
@@ -48,7 +62,9 @@ export interface Endpoints {
   readonly s3: string;
   readonly dynamodb: string;
   readonly stepFunctions: string;
-  readonly tokens: Record<string, string>;
+  /** The control server: `GET /clock` → `{ now }`, `POST /clock` `{ now }` → `{ now, fired }` (npm run clock). */
+  readonly control: string;
+  readonly tokens: LocalTokens;
 }
 
 /**
@@ -63,7 +79,9 @@ export class LocalCloud {
   endpoints!: Endpoints;
   private s3?: S3rver;
   private ses?: Server;
+  private sesPort?: number;
   private api?: LocalHttpApi;
+  private control?: Server;
   private readonly inFlight = new Set<Promise<unknown>>();
   private stopped = false;
   private queue?: FailureQueue;
@@ -92,8 +110,15 @@ export class LocalCloud {
       this.startSes(),
     ]);
 
-    this.stepFunctions = new LocalStepFunctions(system.definition, system.stateMachineName, this.lambdas, (arn) =>
-      FUNCTION_NAMES.find((name) => localFunctionArn(name) === arn),
+    this.stepFunctions = new LocalStepFunctions(
+      system.definition,
+      system.stateMachineName,
+      this.lambdas,
+      (arn) => FUNCTION_NAMES.find((name) => localFunctionArn(name) === arn),
+      {
+        now: () => this.now().getTime(),
+        ...(this.options.retryIntervalMs === undefined ? {} : { retryIntervalMs: this.options.retryIntervalMs }),
+      },
     );
     const sfnEndpoint = await this.stepFunctions.listen();
     this.api = new LocalHttpApi(this.lambdas, this.auth);
@@ -134,8 +159,11 @@ export class LocalCloud {
     await this.seed();
 
     const tokens: Record<string, string> = { staff: await this.auth.mint({ staff: true }) };
-    const programme = defaultProgramme(PROGRAMME_YEAR);
-    for (const unit of Object.keys(programme?.quotas ?? {})) tokens[unit] = await this.auth.mint({ unit });
+    const programme = this.programme();
+    for (const unit of Object.keys(programme.quotas)) tokens[unit] = await this.auth.mint({ unit });
+    const hosts: Record<string, string> = {};
+    for (const { number } of programme.classes) hosts[number] = await this.auth.mint({ host: [number] });
+    const controlUrl = await this.listenControl();
     this.endpoints = {
       api: apiUrl,
       mailViewer: sesEndpoint,
@@ -143,9 +171,37 @@ export class LocalCloud {
       s3: s3Endpoint,
       dynamodb: dynamodbEndpoint,
       stepFunctions: sfnEndpoint,
-      tokens,
+      control: controlUrl,
+      tokens: { ...tokens, hosts } as unknown as LocalTokens,
     };
     return this.endpoints;
+  }
+
+  /** Programme time: what `systemClock.now()` returns to every handler in this process. */
+  now(): Date {
+    return systemClock.now();
+  }
+
+  /**
+   * Moves programme time forward to `to` (never back: a RangeError), for every handler in this process, then fails
+   * with States.Timeout every callback task whose timeout is due by then, as AWS would have. Resolves once the state
+   * machine has taken them (`stepFunctions.settled()` waits for the executions to end or park again).
+   */
+  async setClock(to: Date): Promise<{ now: Date; fired: number }> {
+    const target = to.getTime();
+    if (Number.isNaN(target)) throw new RangeError('Not a valid time');
+    const current = this.now().getTime();
+    if (target < current) {
+      throw new RangeError(
+        `Programme time only moves forward: it is ${this.now().toISOString()}, and ${to.toISOString()} is earlier`,
+      );
+    }
+    process.env.CLOCK_OFFSET_MS = String(target - Date.now());
+    resetConfig();
+    this.options.onClockChange?.(to);
+    const fired = await this.stepFunctions.fireDueTimers();
+    // The time it was moved to; it has ticked on by a few ms since.
+    return { now: new Date(target), fired };
   }
 
   /** Resolves when no asynchronous invocation (ingest) is running: tests wait on this instead of sleeping. */
@@ -188,6 +244,8 @@ export class LocalCloud {
     this.stopped = true;
     await Promise.allSettled([...this.inFlight]);
     await this.stepFunctions?.close();
+    await new Promise<void>((resolve) => (this.control ? this.control.close(() => resolve()) : resolve()));
+    this.control?.closeAllConnections();
     await this.api?.close();
     await this.s3?.close().catch(() => undefined);
     await new Promise<void>((resolve) => (this.ses ? this.ses.close(() => resolve()) : resolve()));
@@ -221,10 +279,78 @@ export class LocalCloud {
     return `http://127.0.0.1:${port}`;
   }
 
-  private async startSes(): Promise<string> {
-    const port = await freePort();
-    this.ses = await sesServer({ host: '127.0.0.1', port });
+  /** The control server on 127.0.0.1 that `npm run clock` talks to. */
+  private async listenControl(): Promise<string> {
+    const server = createServer((request, response) => void this.handleControl(request, response));
+    this.control = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', resolve);
+    });
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  private async handleControl(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const reply = (status: number, body: unknown) => {
+      response.writeHead(status, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(body));
+    };
+    try {
+      const path = new URL(request.url ?? '/', 'http://control').pathname;
+      if (path !== '/clock') return reply(404, { message: 'The control server answers GET and POST /clock' });
+      if (request.method === 'GET') return reply(200, { now: this.now().toISOString() });
+      if (request.method !== 'POST') return reply(405, { message: 'GET or POST /clock' });
+      const chunks: Buffer[] = [];
+      for await (const chunk of request) chunks.push(chunk as Buffer);
+      let body: unknown;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        body = undefined;
+      }
+      const text = (body as { now?: unknown } | undefined)?.now;
+      if (typeof text !== 'string') {
+        return reply(400, { message: 'The body must be JSON: { "now": "2024-09-30T18:00+08:00" }' });
+      }
+      const to = parseZonedTime(text);
+      if (to === undefined) {
+        return reply(400, {
+          message: `Not a time: "${text}". Give an ISO 8601 time with its offset, e.g. 2024-09-30T18:00+08:00`,
+        });
+      }
+      try {
+        const { now, fired } = await this.setClock(to);
+        return reply(200, { now: now.toISOString(), fired });
+      } catch (error) {
+        if (error instanceof RangeError) return reply(400, { message: error.message });
+        throw error;
+      }
+    } catch (error) {
+      if (!response.headersSent) reply(500, { message: (error as Error).message });
+    }
+  }
+
+  private async startSes(port?: number): Promise<string> {
+    this.sesPort = port ?? (await freePort());
+    this.ses = await sesServer({ host: '127.0.0.1', port: this.sesPort });
     return `http://127.0.0.1:${(this.ses.address() as AddressInfo).port}`;
+  }
+
+  /**
+   * Fault injection for tests: SES unreachable (connections refused) until turned off again. Sent mail survives:
+   * the emulator keeps its outbox in the module, not the server.
+   */
+  async setMailOutage(down: boolean): Promise<void> {
+    if (down && this.ses) {
+      const server = this.ses;
+      this.ses = undefined;
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections?.();
+      });
+    } else if (!down && !this.ses) {
+      await this.startSes(this.sesPort);
+    }
   }
 
   private personHashKey(dataDir: string): string {
@@ -234,10 +360,29 @@ export class LocalCloud {
   }
 
   private async seed(): Promise<void> {
-    const programme = defaultProgramme(PROGRAMME_YEAR);
-    if (!programme) throw new Error(`No default programme for ${PROGRAMME_YEAR}`);
-    await saveProgramme(programme);
+    await saveProgramme(this.programme());
   }
+
+  /** The programme the cloud is seeded with: the shipped 2024 defaults, or a test's own. */
+  private programme(): Programme {
+    const programme = this.options.programme ?? defaultProgramme(PROGRAMME_YEAR);
+    if (!programme) throw new Error(`No default programme for ${PROGRAMME_YEAR}`);
+    return programme;
+  }
+}
+
+/** An ISO 8601 date-time with an explicit offset (or Z); anything else, including a local time, is undefined. */
+export function parseZonedTime(text: string): Date | undefined {
+  const match = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|([+-])(\d{2}):(\d{2}))$/i.exec(
+    text.trim(),
+  );
+  if (!match) return undefined;
+  const ms = Date.parse(text.trim());
+  if (Number.isNaN(ms)) return undefined;
+  // Date.parse rolls 2024-02-31 over to March; a calendar date that does not exist is not a time.
+  const [, day, sign, hours, minutes] = match;
+  const offsetMs = sign ? (sign === '-' ? -1 : 1) * (Number(hours) * 60 + Number(minutes)) * 60_000 : 0;
+  return new Date(ms + offsetMs).toISOString().slice(0, 10) === day ? new Date(ms) : undefined;
 }
 
 export type { FailedEvent };

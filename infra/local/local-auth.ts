@@ -6,10 +6,17 @@ import { STAFF_GROUP, UNIT_CLAIM } from '../../shared/http/principal';
 
 export const LOCAL_ISSUER = 'https://cognito-idp.local/leading-talent';
 export const LOCAL_AUDIENCE = 'local-console';
+/** The Cognito group and claim of a class host institution (承办机构); see shared/http/principal.ts. */
+const HOST_GROUP = 'host';
+const CLASSES_CLAIM = 'custom:classes';
+
+/** Whom a local token speaks for: staff, one unit's operator, or the host institution of these classes. */
+export type LocalIdentity = { staff: true } | { unit: string } | { host: readonly number[] };
 
 /**
  * Stands in for the Cognito user pool: ID tokens with the claims Cognito would issue (`cognito:groups`,
- * `custom:unit`), signed with a key kept in .local/ so `npm run token` mints tokens the running cloud accepts.
+ * `custom:unit`, `custom:classes`), signed with a key kept in .local/ so `npm run token` mints tokens the running
+ * cloud accepts.
  */
 export class LocalAuth {
   private readonly secret: Uint8Array;
@@ -22,14 +29,31 @@ export class LocalAuth {
     this.secret = Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'base64');
   }
 
-  async mint(who: { staff: true } | { unit: string }, ttlSeconds = 12 * 3600): Promise<string> {
-    const claims: Record<string, unknown> =
-      'staff' in who
-        ? { 'cognito:groups': [STAFF_GROUP], email: 'staff@local.test', token_use: 'id' }
-        : { [UNIT_CLAIM]: who.unit, email: `unit-${who.unit}@local.test`, token_use: 'id' };
+  async mint(who: LocalIdentity, ttlSeconds = 12 * 3600): Promise<string> {
+    let claims: Record<string, unknown>;
+    let subject: string;
+    if ('staff' in who) {
+      claims = { 'cognito:groups': [STAFF_GROUP], email: 'staff@local.test', token_use: 'id' };
+      subject = 'local-staff';
+    } else if ('host' in who) {
+      if (who.host.length === 0 || !who.host.every((n) => Number.isInteger(n) && n >= 1 && n <= 99)) {
+        throw new Error(`A host token names one or more class numbers (1–99): ${JSON.stringify(who.host)}`);
+      }
+      const classes = [...new Set(who.host)];
+      claims = {
+        'cognito:groups': [HOST_GROUP],
+        [CLASSES_CLAIM]: classes.join(','),
+        email: `host-${classes.join('-')}@local.test`,
+        token_use: 'id',
+      };
+      subject = `local-host-${classes.join('-')}`;
+    } else {
+      claims = { [UNIT_CLAIM]: who.unit, email: `unit-${who.unit}@local.test`, token_use: 'id' };
+      subject = `local-unit-${who.unit}`;
+    }
     return new SignJWT(claims)
       .setProtectedHeader({ alg: 'HS256' })
-      .setSubject('staff' in who ? 'local-staff' : `local-unit-${who.unit}`)
+      .setSubject(subject)
       .setIssuer(LOCAL_ISSUER)
       .setAudience(LOCAL_AUDIENCE)
       .setIssuedAt()

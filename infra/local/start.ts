@@ -10,6 +10,8 @@ const cloud = new LocalCloud({
   apiPort: Number(process.env.LOCAL_API_PORT ?? 3000),
   now: process.env.LOCAL_NOW,
   logLevel: process.env.LOG_LEVEL ?? 'INFO',
+  // `npm run clock` moved programme time: the redrive command must run on it too.
+  onClockChange: () => writeLocalEnvironment(),
 });
 
 let stopping = false;
@@ -27,14 +29,21 @@ try {
   const endpoints = await cloud.start();
   const file = join(dataDir, 'endpoints.json');
   writeFileSync(file, `${JSON.stringify(endpoints, null, 2)}\n`);
-  // The redrive command runs the same handlers against these emulators from its own process.
-  writeFileSync(join(dataDir, 'env.json'), `${JSON.stringify(localEnvironment(), null, 2)}\n`, { mode: 0o600 });
+  writeLocalEnvironment();
   console.log(JSON.stringify(endpoints, null, 2));
   console.log(`\nLocal cloud ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s: API ${endpoints.api}`);
   console.log(`Mail viewer ${endpoints.mailViewer} · endpoints and tokens in ${file} · Ctrl-C stops everything.`);
+  console.log(
+    `Programme time ${cloud.now().toISOString()}: \`npm run clock -- +3d\` moves it forward (timers due fire).`,
+  );
 } catch (error) {
   console.error('The local cloud could not start:', error);
   await shutdown(1);
+}
+
+/** The redrive command runs the same handlers against these emulators from its own process. */
+function writeLocalEnvironment(): void {
+  writeFileSync(join(dataDir, 'env.json'), `${JSON.stringify(localEnvironment(), null, 2)}\n`, { mode: 0o600 });
 }
 
 function localEnvironment(): Record<string, string> {

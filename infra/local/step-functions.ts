@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StateMachine } from 'aws-local-stepfunctions';
+import { systemClock } from '../../shared/adapters/clock';
 import type { FunctionName } from '../function-names';
 import type { LocalLambdaRuntime } from './lambda-runtime';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './synth';
@@ -26,33 +27,73 @@ interface Execution {
 
 interface PendingCallback {
   readonly executionArn: string;
+  readonly stateName: string;
+  /** Programme time (ms) at which the task times out, as its TimeoutSeconds(Path) says; undefined: never. */
+  readonly dueAt?: number;
   readonly resolve: (output: unknown) => void;
   readonly reject: (error: Error) => void;
 }
 
+/** What the local Step Functions needs of the Lambda runtime (tests pass a stand-in). */
+export type LambdaInvoker = Pick<LocalLambdaRuntime, 'invoke'>;
+
+export interface LocalStepFunctionsOptions {
+  /** Programme time, ms since the epoch: callback timeouts are measured on it. Default: `systemClock`. */
+  readonly now?: () => number;
+  /** Every Retry waits this many ms instead of its IntervalSeconds/BackoffRate (fast tests). Default: real. */
+  readonly retryIntervalMs?: number;
+  /** How often, in real ms, timers that programme time has reached on its own are fired. Default 1000. */
+  readonly timerCheckMs?: number;
+}
+
 /** Node timers overflow past 2^31 ms (about 24.8 days) and would fire at once; the local cloud never runs that long. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** The library's real-time timeout for a callback state whose timeout is kept on programme time instead. */
+const REAL_TIME_BACKSTOP_SECONDS = Math.floor(MAX_TIMER_MS / 1000);
+const WAIT_FOR_TASK_TOKEN = ':states:::lambda:invoke.waitForTaskToken';
 
 /**
  * A Step Functions endpoint for the AWS SDK (JSON 1.0 protocol) that runs the synthesized definition with
  * aws-local-stepfunctions. Each Lambda task is bound to its handler module; `.waitForTaskToken` tasks invoke the
  * handler with a fresh token and then wait for SendTaskSuccess/SendTaskFailure, as in AWS.
+ *
+ * Callback timeouts run on programme time, not on the library's real-time timer (a 30-day review would never time
+ * out locally): entering a callback state sets a timer due `timeoutSeconds` after programme "now" (the payload's
+ * `timeoutSeconds`, which mirrors the state's TimeoutSeconds/TimeoutSecondsPath, else the static TimeoutSeconds).
+ * A due timer fails the task with States.Timeout, which the state's Catch routes and its Retry never repeats.
+ * Timers fire when programme time is moved (`fireDueTimers`) and, checked every second, as it passes on its own.
  */
 export class LocalStepFunctions {
   private readonly executions = new Map<string, Execution>();
   private readonly callbacks = new Map<string, PendingCallback>();
   private readonly machine: StateMachine;
   private readonly stateMachineArn: string;
+  private readonly now: () => number;
+  private readonly retryIntervalOverrides?: Record<string, number>;
+  private readonly timerCheck: NodeJS.Timeout;
   private server?: Server;
 
   constructor(
-    private readonly definition: Record<string, unknown>,
+    /** The definition as synthesized (aws-local-stepfunctions runs it with the timeouts above). */
+    readonly definition: Record<string, unknown>,
     stateMachineName: string,
-    private readonly lambdas: LocalLambdaRuntime,
+    private readonly lambdas: LambdaInvoker,
     private readonly functionByArn: (arn: string) => FunctionName | undefined,
+    options: LocalStepFunctionsOptions = {},
   ) {
     this.stateMachineArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${stateMachineName}`;
-    this.machine = new StateMachine(definition as never, { validationOptions: { checkArn: false, checkPaths: true } });
+    this.machine = new StateMachine(withProgrammeTimeouts(definition) as never, {
+      validationOptions: { checkArn: false, checkPaths: true },
+    });
+    this.now = options.now ?? (() => systemClock.now().getTime());
+    if (options.retryIntervalMs !== undefined) {
+      const ms = options.retryIntervalMs;
+      this.retryIntervalOverrides = Object.fromEntries(
+        [...allStates(definition)].filter(([, state]) => state.Retry !== undefined).map(([name]) => [name, ms]),
+      );
+    }
+    this.timerCheck = setInterval(() => void this.fireDueTimers().catch(() => undefined), options.timerCheckMs ?? 1000);
+    this.timerCheck.unref();
   }
 
   get arn(): string {
@@ -66,6 +107,7 @@ export class LocalStepFunctions {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.timerCheck);
     for (const execution of this.executions.values()) if (execution.status === 'RUNNING') execution.abort();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.server?.closeAllConnections?.();
@@ -81,6 +123,34 @@ export class LocalStepFunctions {
   /** For tests and the walk-through: every execution with its status. */
   list(): Execution[] {
     return [...this.executions.values()];
+  }
+
+  /**
+   * Fails every callback task whose programme-time timeout is due by now with States.Timeout, earliest first, and
+   * resolves with how many there were once the state machine has taken the failures (Catch applied, next state
+   * entered). `settled()` then waits for the executions to end or park again.
+   */
+  async fireDueTimers(): Promise<number> {
+    const timed = [...this.callbacks].filter(([, pending]) => pending.dueAt !== undefined);
+    if (timed.length === 0) return 0;
+    const now = this.now();
+    const due = timed
+      .filter(([, pending]) => (pending.dueAt as number) <= now)
+      .sort(([, a], [, b]) => (a.dueAt as number) - (b.dueAt as number));
+    for (const [token, pending] of due) {
+      // Gone from the map first: an answer that comes later gets TaskTimedOut, as in AWS.
+      this.callbacks.delete(token);
+      pending.reject(statesTimeout(pending.stateName));
+    }
+    if (due.length > 0) await new Promise((resolve) => setImmediate(resolve));
+    return due.length;
+  }
+
+  /** Programme times (ms) at which the pending callback tasks time out, earliest first. */
+  pendingTimers(): number[] {
+    return [...this.callbacks.values()]
+      .flatMap((pending) => (pending.dueAt === undefined ? [] : [pending.dueAt]))
+      .sort((a, b) => a - b);
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -167,7 +237,10 @@ export class LocalStepFunctions {
       waiting: false,
     };
     const run = this.machine.run(parsedInput, {
-      overrides: { taskResourceLocalHandlers: this.taskHandlers(execution) as never },
+      overrides: {
+        taskResourceLocalHandlers: this.taskHandlers(execution) as never,
+        ...(this.retryIntervalOverrides ? { retryIntervalOverrides: this.retryIntervalOverrides } : {}),
+      },
       context: {
         Execution: { Id: executionArn, Name: name, Input: parsedInput, StartTime: execution.startDate.toISOString() },
         StateMachine: { Id: this.stateMachineArn },
@@ -186,6 +259,7 @@ export class LocalStepFunctions {
         execution.status = 'SUCCEEDED';
         execution.output = JSON.stringify(output);
         execution.stopDate = new Date();
+        this.dropCallbacksOf(executionArn);
       },
       (error: Error) => {
         execution.status =
@@ -226,18 +300,32 @@ export class LocalStepFunctions {
       if (state.Type !== 'Task') continue;
       const resource = String(state.Resource);
       const parameters = (state.Parameters ?? {}) as Record<string, unknown>;
-      if (resource.endsWith(':states:::lambda:invoke.waitForTaskToken')) {
+      if (resource.endsWith(WAIT_FOR_TASK_TOKEN)) {
         const fn = this.requireFunction(String(parameters.FunctionName), stateName);
         handlers[stateName] = async (input) => {
           execution.visited.push(stateName);
-          const payload = (input as { Payload: { taskToken: string } }).Payload;
+          const payload = (input as { Payload: { taskToken: string; timeoutSeconds?: unknown } }).Payload;
+          const token = payload.taskToken;
+          // The task's timeout runs from entering the state, Lambda invocation included, as in AWS.
+          const timeoutSeconds = callbackTimeoutSeconds(payload.timeoutSeconds, state.TimeoutSeconds);
+          const dueAt = timeoutSeconds === undefined ? undefined : this.now() + timeoutSeconds * 1000;
           const waiting = new Promise((resolve, reject) =>
-            this.callbacks.set(payload.taskToken, { executionArn: execution.executionArn, resolve, reject }),
+            this.callbacks.set(token, {
+              executionArn: execution.executionArn,
+              stateName,
+              ...(dueAt === undefined ? {} : { dueAt }),
+              resolve,
+              reject,
+            }),
           );
+          // It may be settled (answered, timed out) while the Lambda still runs; it is awaited below.
+          waiting.catch(() => undefined);
           try {
             await this.invokeLambda(fn, payload);
           } catch (error) {
-            this.callbacks.delete(payload.taskToken);
+            // Answered or timed out before the Lambda failed: that outcome stands.
+            if (!this.callbacks.has(token)) return waiting;
+            this.callbacks.delete(token);
             throw error;
           }
           execution.waiting = true;
@@ -292,6 +380,39 @@ function* allStates(definition: Record<string, unknown>): Generator<[string, Rec
     if (state.Iterator) yield* allStates(state.Iterator as Record<string, unknown>);
     if (state.ItemProcessor) yield* allStates(state.ItemProcessor as Record<string, unknown>);
   }
+}
+
+/**
+ * The definition aws-local-stepfunctions runs: callback states keep their timeout on programme time (above), so the
+ * library's real-time timer becomes a backstop a minute later, which never comes first. (The library also evaluates
+ * TimeoutSecondsPath against the state's effective input, after Parameters, rather than its input, which fails every
+ * such state.)
+ */
+function withProgrammeTimeouts(definition: Record<string, unknown>): Record<string, unknown> {
+  const copy = structuredClone(definition);
+  for (const [, state] of allStates(copy)) {
+    if (state.Type !== 'Task' || !String(state.Resource).endsWith(WAIT_FOR_TASK_TOKEN)) continue;
+    const seconds = typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds + 60 : REAL_TIME_BACKSTOP_SECONDS;
+    delete state.TimeoutSecondsPath;
+    state.TimeoutSeconds = Math.min(seconds, REAL_TIME_BACKSTOP_SECONDS);
+  }
+  return copy;
+}
+
+/** The payload's `timeoutSeconds` (what TimeoutSeconds/TimeoutSecondsPath resolves to), else the static one. */
+function callbackTimeoutSeconds(fromPayload: unknown, fromState: unknown): number | undefined {
+  if (typeof fromPayload === 'number' && Number.isFinite(fromPayload) && fromPayload > 0) return fromPayload;
+  if (typeof fromState === 'number' && fromState > 0) return fromState;
+  return undefined;
+}
+
+/**
+ * States.Timeout as the state machine sees it: caught by a Catch on States.Timeout (or States.ALL), and never
+ * retried; aws-local-stepfunctions would otherwise let a States.TaskFailed retrier match it, which AWS does not.
+ */
+function statesTimeout(stateName: string): Error {
+  const error = named('States.Timeout', `${stateName} was not answered before its timeout (programme time)`);
+  return Object.assign(error, { isRetryable: false, isCatchable: true });
 }
 
 function named(name: string, message: string): Error {

@@ -47,22 +47,22 @@ export async function grantLeave(request: {
   }
   const grantedAt = now.toISOString();
   const grant: LeaveGrant = { reason, unit: request.unit, grantedBy: actor, grantedAt };
-  const names: Record<string, string> = { '#status': 'status' };
+  const names: Record<string, string> = { '#status': 'status', '#leave': 'leave' };
   const values: Record<string, unknown> = { ':assigned': 'assigned' };
   const sets: string[] = [];
   const conditions = ['#status = :assigned'];
   if (registration.leave) {
-    conditions.push('attribute_exists(leave)');
+    conditions.push('attribute_exists(#leave)');
     sessions.forEach((number, index) => {
       names[`#s${index}`] = String(number);
       values[`:g${index}`] = grant;
-      sets.push(`leave.#s${index} = :g${index}`);
-      conditions.push(`attribute_not_exists(leave.#s${index})`);
+      sets.push(`#leave.#s${index} = :g${index}`);
+      conditions.push(`attribute_not_exists(#leave.#s${index})`);
     });
   } else {
-    conditions.push('attribute_not_exists(leave)');
+    conditions.push('attribute_not_exists(#leave)');
     values[':leave'] = Object.fromEntries(sessions.map((number) => [String(number), grant]));
-    sets.push('leave = :leave');
+    sets.push('#leave = :leave');
   }
   try {
     await writeTransaction([
@@ -106,13 +106,13 @@ export async function acknowledgeLeave(request: {
     .sort((a, b) => a - b);
   if (pending.length === 0) throw new DomainError('NO_LEAVE_TO_ACKNOWLEDGE', '该学员没有待确认的请假', 409);
   const acknowledgedAt = systemClock.now().toISOString();
-  const names: Record<string, string> = {};
+  const names: Record<string, string> = { '#leave': 'leave' };
   const sets: string[] = [];
   const conditions: string[] = [];
   pending.forEach((session, index) => {
     names[`#s${index}`] = String(session);
-    sets.push(`leave.#s${index}.acknowledgedBy = :by, leave.#s${index}.acknowledgedAt = :at`);
-    conditions.push(`attribute_exists(leave.#s${index}) AND attribute_not_exists(leave.#s${index}.acknowledgedAt)`);
+    sets.push(`#leave.#s${index}.acknowledgedBy = :by, #leave.#s${index}.acknowledgedAt = :at`);
+    conditions.push(`attribute_exists(#leave.#s${index}) AND attribute_not_exists(#leave.#s${index}.acknowledgedAt)`);
   });
   try {
     await writeTransaction([

@@ -91,7 +91,7 @@ export function composeNotice(context: NoticeContext): ComposedNotice {
         subject: `【${title}】报名审核超时`,
         paragraphs: [
           greeting,
-          `您的报名在${context.reviewTimeoutDays ?? 30}天内未完成审核，已按规定自动结束。这不是审核未通过，名额已退回${unitName}，推荐单位可重新报名。`,
+          `您的报名在${context.reviewTimeoutDays ?? 30}天内未完成审核，已按规定自动结束。这并非审核结论，名额已退回${unitName}，推荐单位可重新报名。`,
         ],
       };
     case 'incomplete': {

@@ -30,7 +30,7 @@ describe('npm start', () => {
     await eventually(async () => (existsSync(endpointsFile) ? true : undefined), 30_000, 'endpoints.json');
     expect(Date.now() - startedAt).toBeLessThan(30_000);
     const endpoints = JSON.parse(readFileSync(endpointsFile, 'utf8')) as Endpoints;
-    expect(Object.keys(endpoints.tokens)).toHaveLength(38);
+    expect(Object.keys(endpoints.tokens)).toHaveLength(39); // staff, 37 units, hosts
     expect(output).toContain(endpoints.api);
 
     const programme = await fetch(`${endpoints.api}/programme`, {

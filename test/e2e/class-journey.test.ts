@@ -1,0 +1,289 @@
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Endpoints } from '../../infra/local/cloud';
+import { validTrainee, validUnit } from '../fixtures/registration-data';
+import { buildCsv, UNIT_HEADERS, unitRow } from '../fixtures/spreadsheet-files';
+import { api, postToPresigned, startTestCloud } from '../support/local-cloud';
+import { Journey } from './support/journey';
+
+/**
+ * A class from review to certificates, through public surfaces only, on the 2024 sample programme: class 3
+ * (2024-10-14 to 10-17) is everyone's preferred class. Programme time starts on 2024-08-24.
+ */
+describe('a class: attendance, leave through the unit, closing, completion', () => {
+  let endpoints: Endpoints;
+  let stop: () => Promise<void>;
+  let journey: Journey;
+  const trainee = {
+    certified: validTrainee(101),
+    absent: validTrainee(102),
+    onLeave: validTrainee(103),
+    hostLeave: validTrainee(104),
+    unreviewed: validTrainee(105),
+    rejected: validTrainee(106),
+  };
+  const id: Record<keyof typeof trainee, string> = {} as never;
+  const CLASS = 3;
+  const host = () => journey.host(CLASS);
+
+  beforeAll(async () => {
+    ({ endpoints, stop } = await startTestCloud());
+    journey = new Journey(endpoints);
+    // The unit's contact (附件3) receives the copies of notices the unit must act on.
+    const issued = await api(endpoints, '/uploads', {
+      token: journey.unitToken,
+      body: { form: 'unit', fileName: 'unit.csv' },
+    });
+    await postToPresigned(issued.body, buildCsv(UNIT_HEADERS, [unitRow(validUnit())]), 'unit.csv');
+    const keys = Object.keys(trainee) as (keyof typeof trainee)[];
+    const ids = await journey.nominate(keys.map((key) => trainee[key]));
+    keys.forEach((key, index) => {
+      id[key] = ids[index] as string;
+    });
+  });
+  afterAll(async () => stop?.());
+
+  it('review: approval assigns the preferred class; a rejection needs a reason and is kept in the history', async () => {
+    for (const key of ['certified', 'absent', 'onLeave', 'hostLeave'] as const) await journey.review(id[key], 'approved');
+    const noReason = await api(endpoints, `/registrations/${id.rejected}/review`, {
+      token: journey.staff,
+      body: { decision: 'rejected' },
+    });
+    expect(noReason.status).toBe(400);
+    await journey.review(id.rejected, 'rejected', '企业不符合培训对象条件');
+    for (const key of ['certified', 'absent', 'onLeave', 'hostLeave'] as const) {
+      const registration = await journey.until(id[key], 'assigned', 'class-close');
+      expect(registration.class).toMatchObject({ number: CLASS, differsFromPreferred: false });
+    }
+    await journey.until(id.rejected, 'rejected');
+    const history = await api(endpoints, `/registrations/${id.rejected}/history`, { token: journey.unitToken });
+    expect(history.status).toBe(200);
+    expect(history.body.items.map((e: { kind: string; to?: string }) => e.to ?? e.kind)).toEqual([
+      'nominated',
+      'reviewed',
+      'rejected',
+    ]);
+    expect(history.body.items[2]).toMatchObject({ by: 'local-staff', reason: '企业不符合培训对象条件' });
+  });
+
+  it('classes and rosters: anyone signed in lists classes; only staff and the host see a roster', async () => {
+    const classes = await api(endpoints, '/classes', { token: journey.host(1) });
+    expect(classes.status).toBe(200);
+    expect(classes.body.sampleData).toBe(true);
+    expect(classes.body.sampleDataNotice).toMatch(/示例数据/);
+    expect(classes.body.items.find((c: { number: number }) => c.number === CLASS)).toMatchObject({
+      assigned: 4,
+      capacity: 80,
+      status: 'open',
+      host: '上海交通大学',
+    });
+    expect((await api(endpoints, `/classes/${CLASS}/roster`, { token: journey.host(1) })).status).toBe(403);
+    expect((await api(endpoints, `/classes/${CLASS}/roster`, { token: journey.unitToken })).status).toBe(403);
+    expect((await api(endpoints, '/registrations', { token: host() })).status).toBe(403);
+    expect((await api(endpoints, `/registrations/${id.certified}`, { token: host() })).status).toBe(403);
+    const roster = await api(endpoints, `/classes/${CLASS}/roster`, { token: host() });
+    expect(roster.status).toBe(200);
+    expect(roster.body.sessions).toHaveLength(8);
+    expect(roster.body.sessions[0]).toMatchObject({ session: 1, date: '2024-10-14', half: 'am', recordable: false });
+    expect(roster.body.sessions[7]).toMatchObject({ session: 8, date: '2024-10-17', half: 'pm' });
+    expect(roster.body.items).toHaveLength(4);
+    const entry = roster.body.items.find((item: { registrationId: string }) => item.registrationId === id.certified);
+    expect(entry.idNumber).toMatch(/^\d{6}\*{8}\d{3}[\dX]$/);
+    expect(JSON.stringify(roster.body)).not.toContain(String(trainee.certified.idNumber));
+    expect(entry.unitName).toBe('北京市');
+  });
+
+  it('leave: only the trainee’s unit grants it, for sessions not yet begun, with a reason', async () => {
+    const leave = (token: string, body: unknown, registrationId = id.onLeave) =>
+      api(endpoints, `/registrations/${registrationId}/leave`, { token, body });
+    expect((await leave(host(), { sessions: [3], reason: '突发疾病' })).body.code).toBe('LEAVE_BY_UNIT_ONLY');
+    expect((await leave(journey.staff, { sessions: [3], reason: '突发疾病' })).status).toBe(403);
+    expect((await leave(endpoints.tokens['120000'] as string, { sessions: [3], reason: '突发疾病' })).status).toBe(403);
+    expect((await leave(journey.unitToken, { sessions: [9], reason: '突发疾病' })).body.code).toBe(
+      'SESSION_OUT_OF_RANGE',
+    );
+    expect((await leave(journey.unitToken, { sessions: [3] })).status).toBe(400);
+    const granted = await leave(journey.unitToken, { sessions: [3], reason: '企业突发安全生产事故，须返回处置' });
+    expect(granted.status, JSON.stringify(granted.body)).toBe(201);
+    expect(granted.body.sessions).toEqual([3]);
+    expect((await leave(journey.unitToken, { sessions: [3], reason: '再次请假' })).body.code).toBe(
+      'LEAVE_ALREADY_GRANTED',
+    );
+    const roster = await api(endpoints, `/classes/${CLASS}/roster`, { token: host() });
+    const entry = roster.body.items.find((item: { registrationId: string }) => item.registrationId === id.onLeave);
+    expect(entry.sessions[2].leave).toMatchObject({ acknowledged: false });
+  });
+
+  it('an unanswered review expires after 30 days: not a rejection, told to the trainee and the unit', async () => {
+    const before = await journey.registration(id.unreviewed);
+    expect(before.body.awaiting).toMatchObject({ stage: 'review' });
+    expect(Date.parse(before.body.awaiting.until)).toBeGreaterThan(Date.parse('2024-09-23T08:59:00+08:00'));
+    await journey.setClock('2024-09-22T12:00:00+08:00');
+    expect((await journey.registration(id.unreviewed)).body.status).toBe('nominated');
+    const moved = await journey.setClock('2024-09-23T10:00:00+08:00');
+    expect(moved.fired).toBeGreaterThanOrEqual(1);
+    await journey.until(id.unreviewed, 'expired');
+    const notice = await journey.mail(String(trainee.unreviewed.email), '审核超时');
+    expect(notice.text).not.toMatch(/未通过/);
+    await journey.mail(String(validUnit().email), '审核超时');
+    // The seat and locks are free again: the unit may nominate the same enterprise.
+    const history = await api(endpoints, `/registrations/${id.unreviewed}/history`, { token: journey.staff });
+    expect(history.body.items.at(-1)).toMatchObject({ to: 'expired', by: 'system' });
+  });
+
+  it('attendance is taken per session, from its own date, by the class’s host; bad input writes nothing', async () => {
+    await journey.setClock('2024-10-14T08:40:00+08:00');
+    const all = (status: string) =>
+      (['certified', 'absent', 'onLeave', 'hostLeave'] as const).map((key) => ({ registrationId: id[key], status }));
+    expect((await journey.attendance(CLASS, journey.host(1), 1, all('present'))).status).toBe(403);
+    expect((await journey.attendance(CLASS, journey.unitToken, 1, all('present'))).status).toBe(403);
+    const bad = [
+      [journey.attendance(CLASS, host(), 1, all('leave')), 400, 'ATTENDANCE_STATUS_INVALID'],
+      [journey.attendance(CLASS, host(), 1, all('here')), 400, 'ATTENDANCE_STATUS_INVALID'],
+      [journey.attendance(CLASS, host(), 9, all('present')), 400, 'SESSION_OUT_OF_RANGE'],
+      [journey.attendance(CLASS, host(), 3, all('present')), 409, 'SESSION_NOT_HELD'],
+      [
+        journey.attendance(CLASS, host(), 1, [...all('present'), { registrationId: id.unreviewed, status: 'present' }]),
+        400,
+        'NOT_ON_ROSTER',
+      ],
+      [
+        journey.attendance(CLASS, host(), 1, [...all('present'), { registrationId: id.certified, status: 'late' }]),
+        400,
+        'DUPLICATE_RECORD',
+      ],
+      [journey.attendance(99, journey.staff, 1, all('present')), 404, 'CLASS_UNKNOWN'],
+    ] as const;
+    for (const [reply, status, code] of bad) {
+      const { status: got, body } = await reply;
+      expect({ got, code: body.code }).toEqual({ got: status, code });
+      expect(body.message).toMatch(/[\u4e00-\u9fa5]/);
+    }
+    const untouched = await api(endpoints, `/classes/${CLASS}/roster`, { token: host() });
+    expect(untouched.body.items.every((item: { sessions: { status: null }[] }) => item.sessions[0]?.status === null)).toBe(
+      true,
+    );
+
+    const first = await journey.attendance(CLASS, host(), 1, all('present'));
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ recorded: 4, corrected: 0, unchanged: 0 });
+    // A correction keeps the earlier value, who set it and when.
+    const corrected = await journey.attendance(CLASS, journey.staff, 1, [{ registrationId: id.absent, status: 'late' }]);
+    expect(corrected.body).toMatchObject({ recorded: 0, corrected: 1 });
+    const history = await api(endpoints, `/registrations/${id.absent}/history`, { token: journey.staff });
+    expect(history.body.items.at(-1)).toMatchObject({
+      kind: 'attendance-corrected',
+      session: 1,
+      value: 'late',
+      by: 'local-staff',
+      previous: { status: 'present', recordedBy: expect.stringContaining('local-host') },
+    });
+    // Leave cannot be granted for a session that has begun.
+    const late = await api(endpoints, `/registrations/${id.onLeave}/leave`, {
+      token: journey.unitToken,
+      body: { sessions: [1], reason: '补请假' },
+    });
+    expect(late.body.code).toBe('LEAVE_SESSION_PAST');
+  });
+
+  it('concurrent writes of one session end consistently: one wins, the other gets 409, never 500', async () => {
+    await journey.setClock('2024-10-14T14:10:00+08:00');
+    const records = (status: string) =>
+      (['certified', 'absent', 'onLeave', 'hostLeave'] as const).map((key) => ({ registrationId: id[key], status }));
+    const replies = await Promise.all([
+      journey.attendance(CLASS, host(), 2, records('present')),
+      journey.attendance(CLASS, journey.staff, 2, records('late')),
+      journey.attendance(CLASS, host(), 2, records('absent')),
+    ]);
+    const statuses = replies.map((reply) => reply.status);
+    expect(statuses.every((status) => status === 200 || status === 409)).toBe(true);
+    expect(statuses).toContain(200);
+    for (const reply of replies.filter((r) => r.status === 409)) expect(reply.body.code).toBe('ATTENDANCE_CONFLICT');
+    const roster = await api(endpoints, `/classes/${CLASS}/roster`, { token: host() });
+    const values = new Set(roster.body.items.map((item: { sessions: { status: string }[] }) => item.sessions[1]?.status));
+    expect(values.size).toBe(1);
+  });
+
+  it('the host sees the unit’s leave, acknowledges it, and prints the sign-in sheet', async () => {
+    const ack = await api(endpoints, `/classes/${CLASS}/leave/${id.onLeave}/acknowledge`, { token: host(), body: {} });
+    expect(ack.status, JSON.stringify(ack.body)).toBe(200);
+    expect(ack.body.sessions).toEqual([3]);
+    const again = await api(endpoints, `/classes/${CLASS}/leave/${id.onLeave}/acknowledge`, { token: host(), body: {} });
+    expect(again.body.code).toBe('NO_LEAVE_TO_ACKNOWLEDGE');
+    const roster = await api(endpoints, `/classes/${CLASS}/roster`, { token: host() });
+    const entry = roster.body.items.find((item: { registrationId: string }) => item.registrationId === id.onLeave);
+    expect(entry.sessions[2].leave).toMatchObject({ acknowledged: true, reason: '企业突发安全生产事故，须返回处置' });
+
+    const response = await fetch(`${endpoints.api}/classes/${CLASS}/roster.xlsx`, {
+      headers: { authorization: `Bearer ${host()}` },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('spreadsheetml');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(await response.arrayBuffer()) as never);
+    const text = JSON.stringify(workbook.worksheets[0]?.getSheetValues());
+    for (const name of ['学员101', '学员102', '学员103', '学员104']) expect(text).toContain(name);
+    expect(text).not.toContain('学员105');
+    expect(text).toContain('第8场');
+  });
+
+  it('closing: only after the last session; trainees are evaluated; executions resume; twice is 409', async () => {
+    expect((await api(endpoints, `/classes/${CLASS}/close`, { token: host(), body: {} })).body.code).toBe(
+      'CLASS_NOT_ENDED',
+    );
+    await journey.setClock('2024-10-17T18:00:00+08:00');
+    const record = async (session: number, statuses: Partial<Record<keyof typeof id, string>>, note?: string) => {
+      const records = Object.entries(statuses).map(([key, status]) => ({
+        registrationId: id[key as keyof typeof id],
+        status: status as string,
+        ...(note && key === 'hostLeave' ? { note } : {}),
+      }));
+      const reply = await journey.attendance(CLASS, host(), session, records);
+      expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+    };
+    await record(2, { certified: 'present', absent: 'absent', onLeave: 'present', hostLeave: 'present' });
+    for (const session of [3, 4, 5, 6, 7, 8]) {
+      await record(
+        session,
+        {
+          certified: session === 5 ? 'late' : 'present',
+          absent: 'present',
+          // The unit granted leave for session 3: nothing is recorded, and that absence is excused.
+          ...(session === 3 ? {} : { onLeave: 'present' }),
+          // The host alone "gives leave": recorded as absent with a note, which excuses nothing.
+          hostLeave: session === 4 ? 'absent' : 'present',
+        },
+        '学员称已向班主任请假',
+      );
+    }
+    expect((await api(endpoints, `/classes/${CLASS}/close`, { token: journey.host(1), body: {} })).status).toBe(403);
+    const closed = await api(endpoints, `/classes/${CLASS}/close`, { token: host(), body: {} });
+    expect(closed.status, JSON.stringify(closed.body)).toBe(200);
+    expect(closed.body).toMatchObject({ classNumber: CLASS, trainees: 4, complete: 2, incomplete: 2, resumed: 4 });
+    const twice = await api(endpoints, `/classes/${CLASS}/close`, { token: journey.staff, body: {} });
+    expect(twice.status).toBe(409);
+    expect(twice.body.code).toBe('CLASS_CLOSED');
+    const frozen = await journey.attendance(CLASS, host(), 8, [{ registrationId: id.absent, status: 'present' }]);
+    expect(frozen.body.code).toBe('CLASS_CLOSED');
+
+    const certified = await journey.until(id.certified, 'certified');
+    expect(certified.certificate).toMatchObject({ number: expect.stringMatching(/^LJRC-2024-03-\d{4}$/), status: 'issued' });
+    expect(certified.certificate.code).toMatch(/^[2-9A-HJ-NP-Z]{8}$/);
+    expect(certified.attendance.summary).toMatchObject({ present: 8, late: 1, unexcusedAbsences: 0 });
+    const mail = await journey.mail(String(trainee.certified.email), '结业证书');
+    expect(mail.text).toContain(certified.certificate.number);
+    expect((await journey.until(id.onLeave, 'certified')).attendance.summary).toMatchObject({ leave: 1 });
+
+    const absent = await journey.until(id.absent, 'incomplete');
+    expect(absent.certificate).toBeNull();
+    expect((await journey.mail(String(trainee.absent.email), '结业情况通知')).text).toContain('未经批准的缺勤');
+    await journey.until(id.hostLeave, 'incomplete');
+
+    const history = await api(endpoints, `/registrations/${id.certified}/history`, { token: journey.unitToken });
+    const kinds = history.body.items.map((e: { kind: string; to?: string }) => e.to ?? e.kind);
+    expect(kinds).toEqual(['nominated', 'reviewed', 'assigned', 'class-closed', 'certified']);
+    const classes = await api(endpoints, '/classes', { token: journey.unitToken });
+    expect(classes.body.items.find((c: { number: number }) => c.number === CLASS).status).toBe('closed');
+  });
+});
+
