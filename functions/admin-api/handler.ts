@@ -163,9 +163,20 @@ async function reviewRoute(event: AuthorizedEvent, principal: Principal): Promis
     new DomainError('NOT_AWAITING_REVIEW', `该报名当前状态为 ${registration.status}，不在待审核状态`, 409);
   if (registration.status !== 'nominated' || waiting?.awaiting !== AWAIT_STAGES.awaitReview) throw notAwaiting();
   const at = systemClock.now().toISOString();
-  const review = { decision: body.decision, by: principal.subject, at, ...(body.reason ? { reason: body.reason } : {}) };
+  const review = {
+    decision: body.decision,
+    by: principal.subject,
+    at,
+    ...(body.reason ? { reason: body.reason } : {}),
+  };
   await claimToken(registration, waiting, { review }, () =>
-    historyPut(registrationId, { at, kind: 'reviewed', by: principal.subject, value: body.decision, reason: body.reason }),
+    historyPut(registrationId, {
+      at,
+      kind: 'reviewed',
+      by: principal.subject,
+      value: body.decision,
+      reason: body.reason,
+    }),
   ).catch((error) => {
     throw error instanceof DomainError && error.code === 'STATUS_CHANGED' ? notAwaiting() : error;
   });
@@ -301,7 +312,8 @@ async function retryRoute(event: AuthorizedEvent, principal: Principal): Promise
       event: { step },
     });
   } catch (error) {
-    if (error instanceof TransactionRefused) throw new DomainError('STATUS_CHANGED', '该报名状态刚刚发生变化，请刷新后重试', 409);
+    if (error instanceof TransactionRefused)
+      throw new DomainError('STATUS_CHANGED', '该报名状态刚刚发生变化，请刷新后重试', 409);
     throw error;
   }
   await resumeWorkflow(waiting.taskToken, { retry: true });
@@ -311,7 +323,8 @@ async function retryRoute(event: AuthorizedEvent, principal: Principal): Promise
 async function uploadReportRoute(event: AuthorizedEvent, principal: Principal): Promise<HttpResult> {
   const upload = await getUpload(pathParameter(event, 'uploadId'));
   if (!upload) throw new DomainError('NOT_FOUND', '上传记录不存在', 404);
-  if (upload.form === 'attendance' && upload.classNumber !== undefined) requireClassAccess(principal, upload.classNumber);
+  if (upload.form === 'attendance' && upload.classNumber !== undefined)
+    requireClassAccess(principal, upload.classNumber);
   else requireAccessToUnit(principal, upload.unit);
   return json(200, {
     uploadId: upload.uploadId,

@@ -9,15 +9,9 @@ import { acknowledgeLeave } from '../../shared/classes/leave-service';
 import { requireClass, requireProgramme } from '../../shared/classes/programme-context';
 import { listClassRoster } from '../../shared/adapters/class-roster';
 import { ATTENDANCE_STATUSES } from '../../shared/domain/attendance';
-import {
-  classStatus,
-  rosterEntry,
-  SAMPLE_DATA_NOTICE,
-  sessionViews,
-} from '../../shared/domain/classes/class-view';
+import { classStatus, rosterEntry, SAMPLE_DATA_NOTICE, sessionViews } from '../../shared/domain/classes/class-view';
 import { DomainError } from '../../shared/domain/errors';
-import { findUnit } from '../../shared/domain/units';
-import { buildSignInSheet } from '../../shared/forms/sign-in-sheet';
+import { buildSignInSheet, signInRowOf } from '../../shared/forms/sign-in-sheet';
 import { type HttpResult, httpHandler, json } from '../../shared/http/http-handler';
 import { type AuthorizedEvent, type Principal, principalOf, requireClassAccess } from '../../shared/http/principal';
 import { classNumberParameter, parseBody, parseQuery, pathParameter } from '../../shared/http/request-parsing';
@@ -117,19 +111,7 @@ async function signInSheetRoute(event: AuthorizedEvent, principal: Principal): P
     trainees: roster
       .filter((registration) => registration.status !== 'withdrawn')
       .sort((a, b) => a.unit.localeCompare(b.unit) || a.trainee.name.localeCompare(b.trainee.name, 'zh-CN'))
-      .map((registration) => ({
-        registrationId: registration.registrationId,
-        name: registration.trainee.name,
-        unitName: findUnit(registration.unit)?.name ?? registration.unit,
-        enterpriseName: registration.trainee.enterpriseName,
-        position: registration.trainee.position,
-        leave: Object.keys(registration.leave ?? {}).map(Number),
-        recorded: Object.fromEntries(
-          Object.entries(registration.attendance ?? {}).flatMap(([session, record]) =>
-            record ? [[Number(session), record.status]] : [],
-          ),
-        ),
-      })),
+      .map(signInRowOf),
   });
   const fileName = `第${classNumber}期签到表.xlsx`;
   return {

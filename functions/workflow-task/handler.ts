@@ -9,25 +9,20 @@ import { systemClock } from '../../shared/adapters/clock';
 import { logger } from '../../shared/adapters/logger';
 import { metrics } from '../../shared/adapters/metrics';
 import { loadProgramme } from '../../shared/adapters/programme-store';
-import {
-  getRegistration,
-  transitionRegistration,
-  updateRegistration,
-} from '../../shared/adapters/registration-store';
+import { getRegistration, transitionRegistration, updateRegistration } from '../../shared/adapters/registration-store';
 import { isSpentToken, resumeWorkflow } from '../../shared/adapters/workflow-client';
 import { saveTaskToken } from '../../shared/adapters/workflow-tokens';
 import { evaluateCompletion } from '../../shared/domain/attendance';
 import { certificateNumber, VERIFICATION_ALPHABET } from '../../shared/domain/certificate';
-import { classPreferenceOrder, closeTimeoutSeconds, waitlistTimeoutSeconds } from '../../shared/domain/class-assignment';
+import {
+  classPreferenceOrder,
+  closeTimeoutSeconds,
+  waitlistTimeoutSeconds,
+} from '../../shared/domain/class-assignment';
 import { findClass } from '../../shared/domain/programme';
 import { SYSTEM_ACTOR } from '../../shared/domain/registration-history';
 import type { Registration } from '../../shared/domain/trainee-registration';
-import {
-  AWAIT_STAGES,
-  type AssignmentResult,
-  WORKFLOW_ACTIONS,
-  WORKFLOW_ERRORS,
-} from '../../shared/domain/workflow';
+import { AWAIT_STAGES, type AssignmentResult, WORKFLOW_ACTIONS, WORKFLOW_ERRORS } from '../../shared/domain/workflow';
 
 const taskSchema = z.object({
   action: z.enum(WORKFLOW_ACTIONS),
@@ -139,7 +134,13 @@ const steps: Record<Task['action'], Step> = {
 
   async endWaitlist(_task, registration) {
     if (registration.status !== 'waitlisted' && registration.status !== 'nominated') return { released: false };
-    await releaseRegistration(registration, 'not-placed', systemClock.now(), SYSTEM_ACTOR, '最后一期已开班，候补未获名额');
+    await releaseRegistration(
+      registration,
+      'not-placed',
+      systemClock.now(),
+      SYSTEM_ACTOR,
+      '最后一期已开班，候补未获名额',
+    );
     return { released: true };
   },
 

@@ -127,7 +127,12 @@ export class Workflow extends Construct {
       retryOnServiceExceptions: true,
     });
     recordFailure.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.error' });
-    const awaitRecovery = awaitPerson('AwaitRecovery', 'awaitRecovery', { seconds: RECOVERY_WINDOW_SECONDS }, '$.recovery');
+    const awaitRecovery = awaitPerson(
+      'AwaitRecovery',
+      'awaitRecovery',
+      { seconds: RECOVERY_WINDOW_SECONDS },
+      '$.recovery',
+    );
     recordFailure.next(awaitRecovery);
 
     const notifyWithdrawn = notify('NotifyWithdrawn', 'withdrawn');
@@ -141,7 +146,12 @@ export class Workflow extends Construct {
     const notifyExpired = notify('NotifyExpired', 'expired');
     const assignClass = step('AssignClass', 'assignClass', '$.assignment');
     const notifyWaitlisted = notify('NotifyWaitlisted', 'waitlisted');
-    const awaitSeat = awaitPerson('AwaitSeat', 'awaitSeat', { path: '$.assignment.waitTimeoutSeconds' }, '$.assignment');
+    const awaitSeat = awaitPerson(
+      'AwaitSeat',
+      'awaitSeat',
+      { path: '$.assignment.waitTimeoutSeconds' },
+      '$.assignment',
+    );
     const endWaitlist = step('EndWaitlist', 'endWaitlist');
     const notifyNotPlaced = notify('NotifyNotPlaced', 'not-placed');
     const notifyAssigned = notify('NotifyAssigned', 'assigned');
@@ -240,19 +250,24 @@ export class Workflow extends Construct {
     expireReview.next(notifyExpired).next(new sfn.Succeed(this, 'Expired'));
     releaseSeat.next(notifyRejected).next(new sfn.Succeed(this, 'Rejected'));
 
-    const definition = notifyNominated.next(awaitReview).next(
-      new sfn.Choice(this, 'ReviewDecision')
-        .when(
-          sfn.Condition.stringEquals('$.review.decision', 'approved'),
-          assignClass.next(
-            new sfn.Choice(this, 'Placed?')
-              .when(sfn.Condition.stringEquals('$.assignment.outcome', 'assigned'), notifyAssigned)
-              .when(sfn.Condition.stringEquals('$.assignment.outcome', 'waitlisted'), notifyWaitlisted.next(awaitSeat))
-              .otherwise(endWaitlist),
-          ),
-        )
-        .otherwise(releaseSeat),
-    );
+    const definition = notifyNominated
+      .next(awaitReview)
+      .next(
+        new sfn.Choice(this, 'ReviewDecision')
+          .when(
+            sfn.Condition.stringEquals('$.review.decision', 'approved'),
+            assignClass.next(
+              new sfn.Choice(this, 'Placed?')
+                .when(sfn.Condition.stringEquals('$.assignment.outcome', 'assigned'), notifyAssigned)
+                .when(
+                  sfn.Condition.stringEquals('$.assignment.outcome', 'waitlisted'),
+                  notifyWaitlisted.next(awaitSeat),
+                )
+                .otherwise(endWaitlist),
+            ),
+          )
+          .otherwise(releaseSeat),
+      );
 
     const logGroup = new logs.LogGroup(this, 'ExecutionLogs', {
       retention: logs.RetentionDays.SIX_MONTHS,

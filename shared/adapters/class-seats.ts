@@ -56,7 +56,12 @@ export async function assignSeat(
       UpdateExpression: 'ADD used :one SET #capacity = :capacity, #type = :type, classNumber = :classNumber',
       ConditionExpression: '(attribute_not_exists(used) OR used < :capacity) AND attribute_not_exists(closeState)',
       ExpressionAttributeNames: { '#type': 'type', '#capacity': 'capacity' },
-      ExpressionAttributeValues: { ':one': 1, ':capacity': capacity, ':type': 'class-seats', ':classNumber': classNumber },
+      ExpressionAttributeValues: {
+        ':one': 1,
+        ':capacity': capacity,
+        ':type': 'class-seats',
+        ':classNumber': classNumber,
+      },
     },
   };
   const transition: Transition = {

@@ -17,7 +17,6 @@ export interface ListQuery {
   readonly limit: number;
 }
 
-
 export async function listRegistrations(query: ListQuery): Promise<Page<Registration>> {
   const input: QueryCommandInput = {
     TableName: table(),
@@ -71,5 +70,3 @@ export async function listRegistrations(query: ListQuery): Promise<Page<Registra
     throw error;
   }
 }
-
-

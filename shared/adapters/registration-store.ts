@@ -282,7 +282,9 @@ export function transitionItems(registration: Registration, now: Date, transitio
         TableName: table(),
         Key: keys.registration(registrationId),
         UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
-        ConditionExpression: transition.when ? `#status = :from AND (${transition.when.expression})` : '#status = :from',
+        ConditionExpression: transition.when
+          ? `#status = :from AND (${transition.when.expression})`
+          : '#status = :from',
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
       },
@@ -390,4 +392,3 @@ export function toRegistration(item: Record<string, unknown>): Registration {
   const { pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, gsi3pk, gsi3sk, type, taskToken, personHash, ...rest } = item;
   return rest as unknown as Registration;
 }
-

@@ -151,7 +151,11 @@ function sessionUpdate(
       ConditionExpression: [
         'attribute_exists(pk)',
         hasMap ? 'attribute_exists(attendance)' : 'attribute_not_exists(attendance)',
-        previous ? 'attendance.#session.recordedAt = :previousAt' : hasMap ? 'attribute_not_exists(attendance.#session)' : '',
+        previous
+          ? 'attendance.#session.recordedAt = :previousAt'
+          : hasMap
+            ? 'attribute_not_exists(attendance.#session)'
+            : '',
       ]
         .filter(Boolean)
         .join(' AND '),

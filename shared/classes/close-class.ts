@@ -59,7 +59,8 @@ export async function closeClass(request: {
   let complete = 0;
   let resumed = 0;
   let alreadyResumed = 0;
-  await Promise.all(
+  // Every trainee is attempted even if one fails, so a re-run has as little left to do as possible.
+  const settled = await Promise.allSettled(
     roster.map((registration) =>
       limit(async () => {
         const result = evaluateCompletion(registration.attendance ?? {}, registration.leave ?? {}, programme);
@@ -82,6 +83,8 @@ export async function closeClass(request: {
       }),
     ),
   );
+  const failure = settled.find((result) => result.status === 'rejected');
+  if (failure) throw failure.reason;
   const closedAt = systemClock.now();
   await finishClose(year, classNumber, actor, closedAt);
   return {

@@ -33,7 +33,11 @@ export async function grantLeave(request: {
   for (const number of sessions) {
     const session = findSession(programme, trainingClass, number);
     if (!session) {
-      throw new DomainError('SESSION_OUT_OF_RANGE', `场次须为 1–${programme.sessionsPerClass} 之间的整数，收到 ${number}`, 400);
+      throw new DomainError(
+        'SESSION_OUT_OF_RANGE',
+        `场次须为 1–${programme.sessionsPerClass} 之间的整数，收到 ${number}`,
+        400,
+      );
     }
     if (hasBegun(session, now)) {
       throw new DomainError('LEAVE_SESSION_PAST', `第${number}场（${session.label}）已开始，不能补请假`, 409);

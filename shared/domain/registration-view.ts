@@ -24,7 +24,8 @@ export function registrationDetail(registration: Registration, programme: Progra
           startDate: trainingClass.startDate,
           endDate: trainingClass.endDate,
           differsFromPreferred:
-            registration.trainee.preferredClass !== null && registration.trainee.preferredClass !== trainingClass.number,
+            registration.trainee.preferredClass !== null &&
+            registration.trainee.preferredClass !== trainingClass.number,
         }
       : null,
     attendance:

@@ -1,6 +1,7 @@
 import type { Finding } from './errors';
 
-export type UploadForm = 'trainee' | 'unit';
+/** 附件4 trainees and 附件3 unit contact (from a unit), or a class's filled sign-in sheet (from staff or its host). */
+export type UploadForm = 'trainee' | 'unit' | 'attendance';
 export type UploadStatus = 'pending' | 'done' | 'failed';
 export const UPLOAD_EXTENSIONS = ['xlsx', 'csv'] as const;
 export type UploadExtension = (typeof UPLOAD_EXTENSIONS)[number];
@@ -11,12 +12,20 @@ export const CONTENT_TYPES: Record<UploadExtension, string> = {
   csv: 'text/csv',
 };
 
-/** A unit's upload and, once ingested, its report. Findings are masked; counts are what the clerk needs. */
+/**
+ * An upload and, once ingested, its report. Findings are masked; counts are what the clerk needs. `unit` is whose
+ * upload it is: a unit code, or `class-<nn>` for a class's sign-in sheet (see `classUploadOwner`), so that keys,
+ * report paths and everything else keyed on the owner work for both.
+ */
 export interface UploadRecord {
   readonly uploadId: string;
   readonly year: number;
   readonly unit: string;
   readonly form: UploadForm;
+  /** Attendance uploads: the class the sign-in sheet is for. */
+  readonly classNumber?: number;
+  /** The uploader's subject (JWT `sub`): the actor attendance is recorded under. */
+  readonly createdBy?: string;
   readonly fileName: string;
   readonly key: string;
   readonly status: UploadStatus;
@@ -28,17 +37,32 @@ export interface UploadRecord {
   readonly completedAt?: string;
 }
 
-/** incoming/<year>/<unit>/<uploadId>.<ext>: the key alone says who uploaded what, for which year. */
-export function uploadKey(year: number, unit: string, uploadId: string, extension: UploadExtension): string {
-  return `incoming/${year}/${unit}/${uploadId}.${extension}`;
+/** The owner segment of a class's upload keys: `class-01` … `class-99`. */
+export function classUploadOwner(classNumber: number): string {
+  if (!Number.isInteger(classNumber) || classNumber < 1 || classNumber > 99) {
+    throw new RangeError(`class number ${classNumber} is outside 1–99`);
+  }
+  return `class-${String(classNumber).padStart(2, '0')}`;
+}
+
+/**
+ * incoming/<year>/<unit>/<uploadId>.<ext> for a unit's forms, incoming/<year>/class-<nn>/<uploadId>.<ext> for a
+ * class's sign-in sheet: the key alone says who uploaded what, for which year. `owner` is a unit code or
+ * `classUploadOwner(n)`.
+ */
+export function uploadKey(year: number, owner: string, uploadId: string, extension: UploadExtension): string {
+  return `incoming/${year}/${owner}/${uploadId}.${extension}`;
 }
 
 const KEY_PATTERN =
-  /^incoming\/(\d{4})\/(\d{6})\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.(xlsx|csv)$/;
+  /^incoming\/(\d{4})\/(\d{6}|class-(\d{2}))\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.(xlsx|csv)$/;
 
 export interface ParsedUploadKey {
   readonly year: number;
+  /** A unit code, or `class-<nn>` for a class's upload. */
   readonly unit: string;
+  /** Set for a class's upload (`class-<nn>`). */
+  readonly classNumber?: number;
   readonly uploadId: string;
   readonly extension: UploadExtension;
 }
@@ -46,10 +70,13 @@ export interface ParsedUploadKey {
 export function parseUploadKey(key: string): ParsedUploadKey | undefined {
   const match = KEY_PATTERN.exec(key);
   if (!match) return undefined;
-  const [, year, unit, uploadId, extension] = match;
+  const [, year, owner, classDigits, uploadId, extension] = match;
+  const classNumber = classDigits === undefined ? undefined : Number(classDigits);
+  if (classNumber === 0) return undefined;
   return {
     year: Number(year),
-    unit: unit as string,
+    unit: owner as string,
+    ...(classNumber !== undefined ? { classNumber } : {}),
     uploadId: uploadId as string,
     extension: extension as UploadExtension,
   };

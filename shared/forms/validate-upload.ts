@@ -6,18 +6,12 @@ import type { TraineeRecord, UnitInfoRecord } from '../domain/registration/regis
 import { cellText, type RowLocation } from '../domain/registration/row-checker';
 import { validateTraineeRow } from '../domain/registration/trainee-row';
 import { validateUnitRow } from '../domain/registration/unit-row';
-import { inspectXlsxArchive } from './archive-inspection';
-import { readCsvSheet } from './csv-reader';
-import { type FileProblem, FileProblemError, fileProblem } from './file-problem';
-import { sniffSpreadsheet } from './file-sniffing';
+import type { FileProblem } from './file-problem';
 import { detectHeaderRow, type HeaderMatch } from './header-matching';
 import { columnLetter, type RawRow, type RawSheet } from './sheet-rows';
-import { DEFAULT_UPLOAD_LIMITS, formatMegabytes, type UploadLimits } from './upload-limits';
+import { findHeaderRow, isEmptyCell, readSpreadsheet, tooManyRowsProblem } from './spreadsheet-reading';
+import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from './upload-limits';
 import type { RawDataRow, ValidateOptions, ValidationReport } from './validation-report';
-import { readXlsxSheets } from './xlsx-reader';
-
-/** Titles and notes above the header row ("附件4 …", "填报单位：…") are allowed within this many rows. */
-const HEADER_SEARCH_ROWS = 20;
 
 function limitsFrom(options: ValidateOptions): UploadLimits {
   return {
@@ -41,7 +35,7 @@ export async function validateUpload(
 ): Promise<ValidationReport> {
   const limits = limitsFrom(options);
   const file = fileName;
-  const unreadable = (problem: FileProblem, extra: Partial<ValidationReport> = {}): ValidationReport =>
+  const unreadable = (problem: FileProblem): ValidationReport =>
     report({
       file,
       form: options.form ?? null,
@@ -49,43 +43,13 @@ export async function validateUpload(
       rows: 0,
       findings: [{ ...problem, severity: 'error', file }],
       unreadable: true,
-      ...extra,
     });
 
-  if (data.byteLength > limits.maxBytes) {
-    return unreadable(
-      fileProblem(
-        'FILE_TOO_LARGE',
-        `文件大小 ${formatMegabytes(data.byteLength)}，超过上限 ${formatMegabytes(limits.maxBytes)}。请删除多余的工作表、图片和空行后重新上传。`,
-      ),
-    );
-  }
-  const format = sniffSpreadsheet(data, fileName);
-  if (typeof format !== 'string') return unreadable(format);
-
-  try {
-    if (format === 'xlsx') {
-      const problem = await inspectXlsxArchive(data, limits);
-      if (problem) return unreadable(problem);
-    }
-    const sheets = format === 'xlsx' ? readXlsxSheets(data) : singleSheet(readCsvSheet(data, csvSheetName(fileName)));
-    return await validateSheets(sheets, file, options, limits);
-  } catch (error) {
-    if (error instanceof FileProblemError) return unreadable(error.problem);
-    return unreadable(
-      fileProblem(
-        'FILE_UNREADABLE',
-        '文件内容已损坏或格式异常，无法读取。请在 Excel 中打开后重新保存为 .xlsx 再上传。',
-      ),
-    );
-  }
+  return readSpreadsheet(data, fileName, limits, {
+    read: (sheets) => validateSheets(sheets, file, options, limits),
+    unreadable,
+  });
 }
-
-async function* singleSheet(sheet: RawSheet): AsyncGenerator<RawSheet> {
-  yield sheet;
-}
-
-const csvSheetName = (fileName: string) => fileName.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '') || 'CSV';
 
 function report(
   fields: Omit<ValidationReport, 'valid' | 'trainees' | 'units'> & Partial<ValidationReport>,
@@ -107,9 +71,6 @@ function report(
   return result;
 }
 
-const isEmptyCell = (cell: CellValue | undefined) =>
-  cell === null || cell === undefined || (typeof cell === 'string' && cell.trim() === '');
-
 async function validateSheets(
   sheets: AsyncIterable<RawSheet>,
   file: string,
@@ -119,29 +80,16 @@ async function validateSheets(
   let mismatch: HeaderMatch | undefined;
   let mismatchSheet = '';
   for await (const sheet of sheets) {
-    const iterator = sheet.rows[Symbol.asyncIterator]();
-    let header: HeaderMatch | undefined;
-    let headerRow: RawRow | undefined;
-    for (let scanned = 0; scanned < HEADER_SEARCH_ROWS; scanned++) {
-      const next = await iterator.next();
-      if (next.done) break;
-      header = detectHeaderRow(next.value.cells, options.form);
-      if (header) {
-        headerRow = next.value;
-        break;
-      }
-    }
-    if (!header || !headerRow) {
-      await iterator.return?.();
-      continue;
-    }
+    const found = await findHeaderRow(sheet, (cells) => detectHeaderRow(cells, options.form));
+    if (!found) continue;
+    const { header, headerRow, rows } = found;
     if (options.form && header.form !== options.form) {
       mismatch ??= header;
       mismatchSheet ||= sheet.name;
-      await iterator.return?.();
+      await rows.return?.();
       continue;
     }
-    return validateDataRows(sheet.name, header, headerRow, iterator, file, options, limits);
+    return validateDataRows(sheet.name, header, headerRow, rows, file, options, limits);
   }
   const expected = options.form;
   const findings: Finding[] = [];
@@ -236,15 +184,7 @@ async function validateDataRows(
         rows: count,
         unreadable: true,
         rawHeaders,
-        findings: [
-          {
-            code: 'TOO_MANY_ROWS',
-            severity: 'error',
-            file,
-            sheet,
-            message: `数据超过 ${limits.maxRows} 行（第 ${row} 行起超出），请删除空行、示例行或拆分为多个文件后上传。`,
-          },
-        ],
+        findings: [{ ...tooManyRowsProblem(limits.maxRows, row), severity: 'error', file, sheet }],
       });
     }
     const values: Partial<Record<string, CellValue>> = {};

@@ -46,7 +46,10 @@ function groupsOf(claim: unknown): string[] {
 
 function classesOf(claim: unknown): number[] {
   if (typeof claim !== 'string') return [];
-  const numbers = claim.split(/[\s,，]+/).filter(Boolean).map(Number);
+  const numbers = claim
+    .split(/[\s,，]+/)
+    .filter(Boolean)
+    .map(Number);
   return numbers.every((n) => Number.isInteger(n) && n >= 1 && n <= 99) ? [...new Set(numbers)] : [];
 }
 
@@ -73,7 +76,9 @@ export function requireClassAccess(principal: Principal, classNumber: number): v
   if (principal.role === 'host' && principal.classes.includes(classNumber)) return;
   throw new DomainError(
     'FORBIDDEN',
-    principal.role === 'host' ? `无权操作第${classNumber}期：该班级不由本机构承办` : '仅限培训管理人员或该班承办机构操作',
+    principal.role === 'host'
+      ? `无权操作第${classNumber}期：该班级不由本机构承办`
+      : '仅限培训管理人员或该班承办机构操作',
     403,
   );
 }

@@ -11,7 +11,8 @@ export function pathParameter(event: AuthorizedEvent, name: string): string {
 export function classNumberParameter(event: AuthorizedEvent): number {
   const raw = pathParameter(event, 'classNumber');
   const number = Number(raw);
-  if (!/^\d{1,2}$/.test(raw) || number < 1) throw new DomainError('CLASS_UNKNOWN', `期次须为 1–99 的整数，收到 ${raw}`, 404);
+  if (!/^\d{1,2}$/.test(raw) || number < 1)
+    throw new DomainError('CLASS_UNKNOWN', `期次须为 1–99 的整数，收到 ${raw}`, 404);
   return number;
 }
 

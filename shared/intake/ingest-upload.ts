@@ -1,3 +1,4 @@
+import { listClassRoster } from '../adapters/class-roster';
 import { systemClock } from '../adapters/clock';
 import { loadConfig } from '../adapters/config';
 import { personHash, registrationIdFor } from '../adapters/ids';
@@ -12,13 +13,29 @@ import { headUpload, readUpload, writeReportFile } from '../adapters/upload-file
 import { completeUpload, getUpload } from '../adapters/upload-store';
 import { startTraineeWorkflow } from '../adapters/workflow-client';
 import pLimit from 'p-limit';
-import type { Finding } from '../domain/errors';
+import { recordAttendance } from '../classes/attendance-service';
+import { classSessions } from '../domain/classes/class-sessions';
+import { DomainError, type Finding } from '../domain/errors';
 import { escapeHtml } from '../domain/notices';
-import { isBeforeDeadline, type Programme } from '../domain/programme';
+import { findClass, isBeforeDeadline, type Programme } from '../domain/programme';
+import type { FormKind } from '../domain/registration/form-fields';
 import type { Registration } from '../domain/trainee-registration';
 import { findUnit } from '../domain/units';
-import { CONTENT_TYPES, MAX_UPLOAD_BYTES, parseUploadKey, type UploadRecord } from '../domain/upload';
-import { buildFindingsWorkbook, type TraineeRecord, type ValidationReport, validateUpload } from '../forms';
+import {
+  CONTENT_TYPES,
+  MAX_UPLOAD_BYTES,
+  type ParsedUploadKey,
+  parseUploadKey,
+  type UploadRecord,
+} from '../domain/upload';
+import {
+  type AttendanceCell,
+  buildFindingsWorkbook,
+  readAttendanceSheet,
+  type TraineeRecord,
+  type ValidationReport,
+  validateUpload,
+} from '../forms';
 
 const START_CONCURRENCY = 10;
 
@@ -39,12 +56,12 @@ export async function ingestUpload(rawKey: string): Promise<IngestResult> {
   // S3 event keys are URL-encoded with '+' for spaces.
   const key = decodeURIComponent(rawKey.replace(/\+/g, ' '));
   const parsedKey = parseUploadKey(key);
-  if (!parsedKey || !findUnit(parsedKey.unit)) {
+  if (!parsedKey || (parsedKey.classNumber === undefined && !findUnit(parsedKey.unit))) {
     logger.warn('Ignoring object outside the upload key scheme', { code: 'UNIT_UNKNOWN' });
     return { key, outcome: 'ignored' };
   }
   const upload = await getUpload(parsedKey.uploadId);
-  if (!upload || upload.key !== key || upload.unit !== parsedKey.unit || upload.year !== parsedKey.year) {
+  if (!upload || !matchesKey(upload, key, parsedKey)) {
     logger.warn('Ignoring object with no matching upload request', {
       uploadId: parsedKey.uploadId,
       code: 'UPLOAD_UNKNOWN',
@@ -59,7 +76,7 @@ export async function ingestUpload(rawKey: string): Promise<IngestResult> {
   const fileError = (code: string, message: string) =>
     fileFindings.push({ code, severity: 'error', message, file: upload.fileName });
 
-  let report: ValidationReport | undefined;
+  let bytes: Uint8Array | undefined;
   const head = await headUpload(key);
   if (!programme) fileError('PROGRAMME_UNKNOWN', `${upload.year}年度培训计划不存在或已关闭`);
   else if (!head) fileError('FILE_UNREADABLE', '上传的文件不存在，请重新上传');
@@ -67,47 +84,212 @@ export async function ingestUpload(rawKey: string): Promise<IngestResult> {
   else if (head.contentType && head.contentType !== CONTENT_TYPES[parsedKey.extension]) {
     fileError('FILE_TYPE', `文件类型 ${head.contentType} 与扩展名 .${parsedKey.extension} 不符`);
   } else {
-    const bytes = await readUpload(key, head.versionId);
-    report = await validateUpload(bytes, upload.fileName, {
-      classNumbers: programme.classes.map((c) => c.number),
-      form: upload.form,
-    });
+    bytes = await readUpload(key, head.versionId);
   }
 
-  const findings: Finding[] = [
-    ...fileFindings,
-    ...(report?.findings ?? []).map((f) => ({ file: upload.fileName, ...f })),
-  ];
-  let accepted = 0;
-  if (report && programme && !report.unreadable) {
-    if (upload.form === 'trainee') {
-      accepted = await recordTrainees(upload, programme, report.trainees, findings);
-    } else {
-      accepted = await recordUnitContact(upload, report, findings);
-    }
+  let outcome: FormOutcome = { rows: 0, accepted: 0, readable: false, findings: [] };
+  if (programme && bytes) {
+    outcome =
+      upload.form === 'attendance'
+        ? await ingestAttendanceSheet(upload, programme, bytes)
+        : await ingestRegistrationForm(upload, upload.form, programme, bytes);
   }
+  const { rows, accepted } = outcome;
+  const findings: Finding[] = [...fileFindings, ...outcome.findings];
 
-  const rows = report?.rows ?? 0;
   const reportBase = `reports/${upload.year}/${upload.unit}/${upload.uploadId}`;
   const errors = findings.filter((f) => f.severity === 'error').length;
   const summary = { uploadId: upload.uploadId, unit: upload.unit, form: upload.form, rows, accepted, findings };
   await writeReportFile(`${reportBase}.json`, JSON.stringify(summary, null, 2), 'application/json');
   let xlsxKey: string | undefined;
-  if (report && !report.unreadable) {
+  if (outcome.workbook) {
     xlsxKey = `${reportBase}.xlsx`;
-    await writeReportFile(xlsxKey, await buildFindingsWorkbook(report, findings), CONTENT_TYPES.xlsx);
+    await writeReportFile(xlsxKey, await outcome.workbook(findings), CONTENT_TYPES.xlsx);
   }
   await completeUpload(upload.uploadId, {
-    status: report && !report.unreadable ? 'done' : 'failed',
+    status: outcome.readable ? 'done' : 'failed',
     rows,
     accepted,
     findings,
     reportKeys: { json: `${reportBase}.json`, ...(xlsxKey ? { xlsx: xlsxKey } : {}) },
     completedAt: systemClock.now().toISOString(),
   });
-  await notifyUnit(upload, rows, accepted, errors);
+  // A class's sign-in sheet has no unit contact to tell: its report is read through GET /uploads/{id}/report.
+  if (upload.form !== 'attendance') await notifyUnit(upload, rows, accepted, errors);
   logger.info('Upload ingested', { rows, accepted, errors });
   return { key, outcome: 'ingested', uploadId: upload.uploadId, rows, accepted, errors };
+}
+
+/** The upload request on record is for exactly this object: same key, owner, year, and a class only for attendance. */
+function matchesKey(upload: UploadRecord, key: string, parsedKey: ParsedUploadKey): boolean {
+  return (
+    upload.key === key &&
+    upload.unit === parsedKey.unit &&
+    upload.year === parsedKey.year &&
+    (upload.form === 'attendance'
+      ? upload.classNumber !== undefined && upload.classNumber === parsedKey.classNumber
+      : parsedKey.classNumber === undefined)
+  );
+}
+
+/** What reading and recording one form produced, before the report is stored. */
+interface FormOutcome {
+  readonly rows: number;
+  readonly accepted: number;
+  /** The file could be read (status done); otherwise one file-level finding says why not (status failed). */
+  readonly readable: boolean;
+  readonly findings: readonly Finding[];
+  /** The .xlsx copy of the rows with their findings, when the form has one. */
+  readonly workbook?: (findings: readonly Finding[]) => Promise<Uint8Array>;
+}
+
+async function ingestRegistrationForm(
+  upload: UploadRecord,
+  form: FormKind,
+  programme: Programme,
+  bytes: Uint8Array,
+): Promise<FormOutcome> {
+  const report = await validateUpload(bytes, upload.fileName, {
+    classNumbers: programme.classes.map((c) => c.number),
+    form,
+  });
+  const findings: Finding[] = report.findings.map((f) => ({ file: upload.fileName, ...f }));
+  if (report.unreadable) return { rows: report.rows, accepted: 0, readable: false, findings };
+  const accepted =
+    form === 'trainee'
+      ? await recordTrainees(upload, programme, report.trainees, findings)
+      : await recordUnitContact(upload, report, findings);
+  return {
+    rows: report.rows,
+    accepted,
+    readable: true,
+    findings,
+    workbook: (all) => buildFindingsWorkbook(report, all),
+  };
+}
+
+/**
+ * A class's filled sign-in sheet: read it, keep the cells of trainees on the class roster, and record each session
+ * in one call (atomic per session). A refusal from the attendance rules (class closed, a concurrent edit…) becomes
+ * a file-level finding naming the sessions it cost; other sessions are still recorded.
+ */
+async function ingestAttendanceSheet(
+  upload: UploadRecord,
+  programme: Programme,
+  bytes: Uint8Array,
+): Promise<FormOutcome> {
+  const file = upload.fileName;
+  const classNumber = upload.classNumber ?? 0;
+  const trainingClass = findClass(programme, classNumber);
+  if (!trainingClass) {
+    return {
+      rows: 0,
+      accepted: 0,
+      readable: false,
+      findings: [
+        { code: 'CLASS_UNKNOWN', severity: 'error', message: `${upload.year}年度没有第${classNumber}期培训班`, file },
+      ],
+    };
+  }
+  const sheet = await readAttendanceSheet(bytes, file, {
+    sessions: classSessions(trainingClass, programme.sessionsPerClass),
+    now: systemClock.now(),
+  });
+  const findings: Finding[] = [...sheet.findings];
+  if (sheet.unreadable) return { rows: sheet.rows, accepted: 0, readable: false, findings };
+
+  const roster = new Map(
+    (await listClassRoster(upload.year, classNumber)).map((registration) => [
+      registration.registrationId,
+      registration,
+    ]),
+  );
+  const refusedRows = new Set<number>();
+  const notOnRoster = (cell: { registrationId: string; row: number }) => {
+    if (refusedRows.has(cell.row)) return;
+    refusedRows.add(cell.row);
+    findings.push({
+      code: 'NOT_ON_ROSTER',
+      severity: 'error',
+      message: `第 ${cell.row} 行的报名编号不在第${classNumber}期学员名单中，本行签到未登记。请核对报名编号，或重新导出本期签到表后填写。`,
+      file,
+      ...(sheet.sheet ? { sheet: sheet.sheet } : {}),
+      row: cell.row,
+      ...(sheet.registrationIdColumn ? { column: sheet.registrationIdColumn } : {}),
+      value: cell.registrationId,
+    });
+  };
+  for (const leave of sheet.grantedLeave) {
+    const registration = roster.get(leave.registrationId);
+    if (!registration) notOnRoster(leave);
+    else if (!registration.leave?.[String(leave.session)]) {
+      findings.push({
+        code: 'LEAVE_NOT_BY_UNIT',
+        severity: 'warning',
+        message: `第 ${leave.row} 行「${leave.column}」：系统中没有学员所在单位为该场办理的请假，本表中的“请假”不作准假，按未签到处理。`,
+        file,
+        ...(sheet.sheet ? { sheet: sheet.sheet } : {}),
+        row: leave.row,
+        column: leave.column,
+      });
+    }
+  }
+
+  const bySession = new Map<number, AttendanceCell[]>();
+  for (const cell of sheet.cells) {
+    if (!roster.has(cell.registrationId)) {
+      notOnRoster(cell);
+      continue;
+    }
+    bySession.set(cell.session, [...(bySession.get(cell.session) ?? []), cell]);
+  }
+
+  const actor = upload.createdBy ?? `upload:${upload.uploadId}`;
+  const refusals = new Map<string, { error: DomainError; sessions: number[] }>();
+  let accepted = 0;
+  for (const [session, cells] of [...bySession].sort(([a], [b]) => a - b)) {
+    let pending = cells;
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      try {
+        const outcome = await recordAttendance({
+          year: upload.year,
+          classNumber,
+          session,
+          records: pending.map(({ registrationId, status, note }) => ({
+            registrationId,
+            status,
+            ...(note ? { note } : {}),
+          })),
+          actor,
+        });
+        accepted += outcome.recorded + outcome.corrected + outcome.unchanged;
+        break;
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        // The roster may have changed since it was read (a withdrawal): drop those trainees once and try again.
+        const strangers = error.code === 'NOT_ON_ROSTER' ? error.details?.registrationIds : undefined;
+        if (attempt === 1 && Array.isArray(strangers) && strangers.length > 0) {
+          const refused = new Set(strangers.map(String));
+          for (const cell of pending) if (refused.has(cell.registrationId)) notOnRoster(cell);
+          pending = pending.filter((cell) => !refused.has(cell.registrationId));
+          continue;
+        }
+        const refusal = refusals.get(`${error.code}|${error.message}`) ?? { error, sessions: [] };
+        refusal.sessions.push(session);
+        refusals.set(`${error.code}|${error.message}`, refusal);
+        break;
+      }
+    }
+  }
+  for (const { error, sessions } of refusals.values()) {
+    findings.push({
+      code: error.code,
+      severity: 'error',
+      message: `第${sessions.join('、')}场的签到未登记：${error.message}`,
+      file,
+    });
+  }
+  return { rows: sheet.rows, accepted, readable: true, findings };
 }
 
 async function recordTrainees(
@@ -159,7 +341,14 @@ async function recordTrainees(
   const starting = pLimit(START_CONCURRENCY);
   await Promise.all(
     toStart.map((registrationId) =>
-      starting(() => startTraineeWorkflow({ registrationId, unit: upload.unit, year: upload.year })),
+      starting(() =>
+        startTraineeWorkflow({
+          registrationId,
+          unit: upload.unit,
+          year: upload.year,
+          reviewTimeoutSeconds: programme.reviewTimeoutDays * 24 * 3600,
+        }),
+      ),
     ),
   );
   return toStart.length;

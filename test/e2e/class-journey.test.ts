@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Endpoints } from '../../infra/local/cloud';
 import { validTrainee, validUnit } from '../fixtures/registration-data';
 import { buildCsv, UNIT_HEADERS, unitRow } from '../fixtures/spreadsheet-files';
-import { api, postToPresigned, startTestCloud } from '../support/local-cloud';
+import { fillSignInSheet, mark } from '../fixtures/sign-in-data';
+import { api, eventually, postToPresigned, startTestCloud } from '../support/local-cloud';
 import { Journey } from './support/journey';
 
 /**
@@ -44,7 +45,8 @@ describe('a class: attendance, leave through the unit, closing, completion', () 
   afterAll(async () => stop?.());
 
   it('review: approval assigns the preferred class; a rejection needs a reason and is kept in the history', async () => {
-    for (const key of ['certified', 'absent', 'onLeave', 'hostLeave'] as const) await journey.review(id[key], 'approved');
+    for (const key of ['certified', 'absent', 'onLeave', 'hostLeave'] as const)
+      await journey.review(id[key], 'approved');
     const noReason = await api(endpoints, `/registrations/${id.rejected}/review`, {
       token: journey.staff,
       body: { decision: 'rejected' },
@@ -160,15 +162,17 @@ describe('a class: attendance, leave through the unit, closing, completion', () 
       expect(body.message).toMatch(/[\u4e00-\u9fa5]/);
     }
     const untouched = await api(endpoints, `/classes/${CLASS}/roster`, { token: host() });
-    expect(untouched.body.items.every((item: { sessions: { status: null }[] }) => item.sessions[0]?.status === null)).toBe(
-      true,
-    );
+    expect(
+      untouched.body.items.every((item: { sessions: { status: null }[] }) => item.sessions[0]?.status === null),
+    ).toBe(true);
 
     const first = await journey.attendance(CLASS, host(), 1, all('present'));
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ recorded: 4, corrected: 0, unchanged: 0 });
     // A correction keeps the earlier value, who set it and when.
-    const corrected = await journey.attendance(CLASS, journey.staff, 1, [{ registrationId: id.absent, status: 'late' }]);
+    const corrected = await journey.attendance(CLASS, journey.staff, 1, [
+      { registrationId: id.absent, status: 'late' },
+    ]);
     expect(corrected.body).toMatchObject({ recorded: 0, corrected: 1 });
     const history = await api(endpoints, `/registrations/${id.absent}/history`, { token: journey.staff });
     expect(history.body.items.at(-1)).toMatchObject({
@@ -200,7 +204,9 @@ describe('a class: attendance, leave through the unit, closing, completion', () 
     expect(statuses).toContain(200);
     for (const reply of replies.filter((r) => r.status === 409)) expect(reply.body.code).toBe('ATTENDANCE_CONFLICT');
     const roster = await api(endpoints, `/classes/${CLASS}/roster`, { token: host() });
-    const values = new Set(roster.body.items.map((item: { sessions: { status: string }[] }) => item.sessions[1]?.status));
+    const values = new Set(
+      roster.body.items.map((item: { sessions: { status: string }[] }) => item.sessions[1]?.status),
+    );
     expect(values.size).toBe(1);
   });
 
@@ -208,7 +214,10 @@ describe('a class: attendance, leave through the unit, closing, completion', () 
     const ack = await api(endpoints, `/classes/${CLASS}/leave/${id.onLeave}/acknowledge`, { token: host(), body: {} });
     expect(ack.status, JSON.stringify(ack.body)).toBe(200);
     expect(ack.body.sessions).toEqual([3]);
-    const again = await api(endpoints, `/classes/${CLASS}/leave/${id.onLeave}/acknowledge`, { token: host(), body: {} });
+    const again = await api(endpoints, `/classes/${CLASS}/leave/${id.onLeave}/acknowledge`, {
+      token: host(),
+      body: {},
+    });
     expect(again.body.code).toBe('NO_LEAVE_TO_ACKNOWLEDGE');
     const roster = await api(endpoints, `/classes/${CLASS}/roster`, { token: host() });
     const entry = roster.body.items.find((item: { registrationId: string }) => item.registrationId === id.onLeave);
@@ -225,6 +234,61 @@ describe('a class: attendance, leave through the unit, closing, completion', () 
     for (const name of ['学员101', '学员102', '学员103', '学员104']) expect(text).toContain(name);
     expect(text).not.toContain('学员105');
     expect(text).toContain('第8场');
+  });
+
+  it('a filled sign-in sheet uploaded through the presigned POST records what it holds, with findings', async () => {
+    await journey.setClock('2024-10-15T19:00:00+08:00');
+    const download = await fetch(`${endpoints.api}/classes/${CLASS}/roster.xlsx`, {
+      headers: { authorization: `Bearer ${host()}` },
+    });
+    const filled = await fillSignInSheet(new Uint8Array(await download.arrayBuffer()), (sheet, at) => {
+      mark(sheet, at, id.certified, 3, '出勤');
+      mark(sheet, at, id.certified, 4, '迟到（9:20 到）');
+      mark(sheet, at, id.absent, 3, '√');
+      mark(sheet, at, id.hostLeave, 3, '请假');
+      mark(sheet, at, id.certified, 5, '出勤');
+    });
+    expect(
+      (
+        await api(endpoints, '/uploads', {
+          token: journey.host(1),
+          body: { form: 'attendance', classNumber: CLASS, fileName: 's.xlsx' },
+        })
+      ).status,
+    ).toBe(403);
+    const issued = await api(endpoints, '/uploads', {
+      token: host(),
+      body: { form: 'attendance', classNumber: CLASS, fileName: '第3期签到表.xlsx' },
+    });
+    expect(issued.status, JSON.stringify(issued.body)).toBe(201);
+    expect(issued.body.key).toMatch(/^incoming\/2024\/class-03\//);
+    await postToPresigned(issued.body, filled, '第3期签到表.xlsx');
+    const report = await eventually(async () => {
+      const r = await api(endpoints, `/uploads/${issued.body.uploadId}/report`, { token: host() });
+      return r.body.status === 'pending' ? undefined : r.body;
+    });
+    expect(report.status).toBe('done');
+    const codes = report.findings.map((f: { code: string }) => f.code).sort();
+    expect(codes).toEqual(['LEAVE_NOT_BY_UNIT', 'SESSION_NOT_HELD']);
+    const notHeld = report.findings.find((f: { code: string }) => f.code === 'SESSION_NOT_HELD');
+    expect(notHeld).toMatchObject({
+      severity: 'error',
+      row: expect.any(Number),
+      column: expect.stringContaining('第5场'),
+    });
+    expect((await api(endpoints, `/uploads/${issued.body.uploadId}/report`, { token: journey.unitToken })).status).toBe(
+      403,
+    );
+    const roster = await api(endpoints, `/classes/${CLASS}/roster`, { token: journey.staff });
+    const sessionsOf = (registrationId: string) =>
+      roster.body.items.find((item: { registrationId: string }) => item.registrationId === registrationId).sessions;
+    expect(sessionsOf(id.certified)[2]).toMatchObject({ status: 'present' });
+    expect(sessionsOf(id.certified)[3]).toMatchObject({ status: 'late', note: '9:20 到' });
+    expect(sessionsOf(id.certified)[4]).toMatchObject({ status: null });
+    expect(sessionsOf(id.absent)[2]).toMatchObject({ status: 'present' });
+    // "请假" written by the host is not leave: nothing is recorded, and the absence stays unexcused.
+    expect(sessionsOf(id.hostLeave)[2]).toMatchObject({ status: null, leave: null });
+    expect(sessionsOf(id.onLeave)[2]).toMatchObject({ status: null, leave: { acknowledged: true } });
   });
 
   it('closing: only after the last session; trainees are evaluated; executions resume; twice is 409', async () => {
@@ -257,7 +321,12 @@ describe('a class: attendance, leave through the unit, closing, completion', () 
       );
     }
     expect((await api(endpoints, `/classes/${CLASS}/close`, { token: journey.host(1), body: {} })).status).toBe(403);
-    const closed = await api(endpoints, `/classes/${CLASS}/close`, { token: host(), body: {} });
+    // A withdrawal racing the close: the class has started, so the withdrawal loses with 409 and the close wins.
+    const [closed, withdrawal] = await Promise.all([
+      api(endpoints, `/classes/${CLASS}/close`, { token: host(), body: {} }),
+      api(endpoints, `/registrations/${id.certified}/withdraw`, { token: journey.unitToken, body: {} }),
+    ]);
+    expect(withdrawal.status).toBe(409);
     expect(closed.status, JSON.stringify(closed.body)).toBe(200);
     expect(closed.body).toMatchObject({ classNumber: CLASS, trainees: 4, complete: 2, incomplete: 2, resumed: 4 });
     const twice = await api(endpoints, `/classes/${CLASS}/close`, { token: journey.staff, body: {} });
@@ -267,7 +336,10 @@ describe('a class: attendance, leave through the unit, closing, completion', () 
     expect(frozen.body.code).toBe('CLASS_CLOSED');
 
     const certified = await journey.until(id.certified, 'certified');
-    expect(certified.certificate).toMatchObject({ number: expect.stringMatching(/^LJRC-2024-03-\d{4}$/), status: 'issued' });
+    expect(certified.certificate).toMatchObject({
+      number: expect.stringMatching(/^LJRC-2024-03-\d{4}$/),
+      status: 'issued',
+    });
     expect(certified.certificate.code).toMatch(/^[2-9A-HJ-NP-Z]{8}$/);
     expect(certified.attendance.summary).toMatchObject({ present: 8, late: 1, unexcusedAbsences: 0 });
     const mail = await journey.mail(String(trainee.certified.email), '结业证书');
@@ -281,9 +353,17 @@ describe('a class: attendance, leave through the unit, closing, completion', () 
 
     const history = await api(endpoints, `/registrations/${id.certified}/history`, { token: journey.unitToken });
     const kinds = history.body.items.map((e: { kind: string; to?: string }) => e.to ?? e.kind);
-    expect(kinds).toEqual(['nominated', 'reviewed', 'assigned', 'class-closed', 'certified']);
+    // Sessions 2 (after the concurrent writes) and 4 (the sheet's "late", then present) were corrected.
+    expect(kinds).toEqual([
+      'nominated',
+      'reviewed',
+      'assigned',
+      'attendance-corrected',
+      'attendance-corrected',
+      'class-closed',
+      'certified',
+    ]);
     const classes = await api(endpoints, '/classes', { token: journey.unitToken });
     expect(classes.body.items.find((c: { number: number }) => c.number === CLASS).status).toBe('closed');
   });
 });
-

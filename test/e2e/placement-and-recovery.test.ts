@@ -45,23 +45,37 @@ describe('placement, waitlist, withdrawal at every wait, failure and recovery', 
       token: journey.unitToken,
       body: { form: 'trainee', fileName: 'b.csv' },
     });
-    await postToPresigned(issued.body, buildCsv(TRAINEE_HEADERS, [t[207], t[208]].map((row) => traineeRow(row as never))), 'b.csv');
-    const failed = await eventually(async () => {
-      const list = await api(endpoints, '/registrations?status=failed', { token: journey.staff });
-      return list.body.items.length === 2 ? list.body.items : undefined;
-    }, 60_000, 'two failed registrations');
+    await postToPresigned(
+      issued.body,
+      buildCsv(
+        TRAINEE_HEADERS,
+        [t[207], t[208]].map((row) => traineeRow(row as never)),
+      ),
+      'b.csv',
+    );
+    const failed = await eventually(
+      async () => {
+        const list = await api(endpoints, '/registrations?status=failed', { token: journey.staff });
+        return list.body.items.length === 2 ? list.body.items : undefined;
+      },
+      60_000,
+      'two failed registrations',
+    );
     for (const item of failed) {
       expect(item.failedStep).toBe('NotifyNominated');
       id[Number(String(item.name).replace('学员', ''))] = item.registrationId;
     }
     const detail = await journey.until(id[207] as string, 'failed', 'recovery');
     expect(detail.failure).toMatchObject({ step: 'NotifyNominated', from: 'nominated' });
-    expect((await api(endpoints, `/registrations/${id[207]}/retry`, { token: journey.unitToken, body: {} })).status).toBe(
-      403,
-    );
+    expect(
+      (await api(endpoints, `/registrations/${id[207]}/retry`, { token: journey.unitToken, body: {} })).status,
+    ).toBe(403);
     await cloud.setMailOutage(false);
     // One is withdrawn by its unit while failed, the other retried by staff.
-    const withdrawn = await api(endpoints, `/registrations/${id[208]}/withdraw`, { token: journey.unitToken, body: {} });
+    const withdrawn = await api(endpoints, `/registrations/${id[208]}/withdraw`, {
+      token: journey.unitToken,
+      body: {},
+    });
     expect(withdrawn.status).toBe(202);
     await journey.until(id[208] as string, 'withdrawn');
     await journey.mail(String(t[208]?.email), '报名已撤回');
@@ -70,7 +84,9 @@ describe('placement, waitlist, withdrawal at every wait, failure and recovery', 
     expect(retried.body).toMatchObject({ step: 'NotifyNominated', status: 'nominated' });
     await journey.until(id[207] as string, 'nominated', 'review');
     await journey.mail(String(t[207]?.email), '报名已受理');
-    expect((await api(endpoints, `/registrations/${id[207]}/retry`, { token: journey.staff, body: {} })).status).toBe(409);
+    expect((await api(endpoints, `/registrations/${id[207]}/retry`, { token: journey.staff, body: {} })).status).toBe(
+      409,
+    );
     const history = await api(endpoints, `/registrations/${id[207]}/history`, { token: journey.staff });
     expect(history.body.items.map((e: { to?: string }) => e.to)).toEqual(['nominated', 'failed', 'nominated']);
   });
@@ -97,15 +113,20 @@ describe('placement, waitlist, withdrawal at every wait, failure and recovery', 
     await journey.mail(String(t[203]?.email), '候补通知');
     const classes = await api(endpoints, '/classes', { token: journey.unitToken });
     expect(classes.body.waitlisted).toBe(2);
-    expect(classes.body.items.map((c: { assigned: number; waitlisted: number }) => [c.assigned, c.waitlisted])).toEqual([
-      [1, 2],
-      [1, 0],
-    ]);
+    expect(classes.body.items.map((c: { assigned: number; waitlisted: number }) => [c.assigned, c.waitlisted])).toEqual(
+      [
+        [1, 2],
+        [1, 0],
+      ],
+    );
   });
 
   it('withdrawal ends every wait: review, waitlist, class; a freed seat goes to the longest-waiting trainee', async () => {
     const withdraw = (n: number) =>
-      api(endpoints, `/registrations/${id[n]}/withdraw`, { token: journey.unitToken, body: { reason: '企业自愿退出' } });
+      api(endpoints, `/registrations/${id[n]}/withdraw`, {
+        token: journey.unitToken,
+        body: { reason: '企业自愿退出' },
+      });
     expect((await withdraw(205)).status).toBe(202);
     await journey.until(id[205] as string, 'withdrawn');
     expect((await withdraw(204)).status).toBe(202);

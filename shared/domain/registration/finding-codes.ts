@@ -43,3 +43,20 @@ export const FORM_FINDING_CODES = {
 } as const satisfies Record<string, readonly [Severity, string]>;
 
 export type FormFindingCode = keyof typeof FORM_FINDING_CODES;
+
+/**
+ * The codes a class's uploaded sign-in sheet adds to the file-level codes above (FILE_TYPE, HEADER_MISSING,
+ * TOO_MANY_ROWS…, which it shares with the registration forms). NOT_ON_ROSTER comes from ingest, which knows the
+ * roster. Stable like the others.
+ */
+export const ATTENDANCE_SHEET_FINDING_CODES = {
+  REGISTRATION_ID_MISSING: ['error', '报名编号为空或格式不正确（签到未登记）'],
+  DUPLICATE_RECORD: ['error', '同一报名编号在签到表中出现多次（后出现的行未登记）'],
+  ATTENDANCE_STATUS_INVALID: ['error', '签到状态无法识别（应为出勤、迟到或缺勤）'],
+  LEAVE_NOT_BY_UNIT: ['warning', '签到表中填写的请假不作准假：请假须由学员所在单位办理，按未签到处理'],
+  SESSION_NOT_HELD: ['error', '该场次尚未开始，不能登记签到'],
+  SESSION_COLUMN_IGNORED: ['warning', '表头中的场次不属于本期或重复，该列未读取'],
+  NOT_ON_ROSTER: ['error', '报名编号不在本期学员名单中（签到未登记）'],
+} as const satisfies Record<string, readonly [Severity, string]>;
+
+export type AttendanceSheetFindingCode = keyof typeof ATTENDANCE_SHEET_FINDING_CODES;

@@ -1,7 +1,12 @@
 export { CREDIT_CODE_ALPHABET, type CreditCodeResult, creditCodeCheckChar, validateCreditCode } from './credit-code';
 export { normaliseEmail, normaliseMobile, normaliseOfficePhone } from './contact-details';
 export { DuplicatesInFile } from './duplicates-in-file';
-export { FORM_FINDING_CODES, type FormFindingCode } from './finding-codes';
+export {
+  ATTENDANCE_SHEET_FINDING_CODES,
+  type AttendanceSheetFindingCode,
+  FORM_FINDING_CODES,
+  type FormFindingCode,
+} from './finding-codes';
 export {
   EDUCATION_SUGGESTIONS,
   ENTERPRISE_CATEGORIES,

@@ -34,7 +34,14 @@ export class Journey {
       body: { form: 'trainee', fileName: 'trainees.csv' },
     });
     expect(issued.status).toBe(201);
-    await postToPresigned(issued.body, buildCsv(TRAINEE_HEADERS, rows.map((row) => traineeRow(row))), 'trainees.csv');
+    await postToPresigned(
+      issued.body,
+      buildCsv(
+        TRAINEE_HEADERS,
+        rows.map((row) => traineeRow(row)),
+      ),
+      'trainees.csv',
+    );
     const report = await eventually(async () => {
       const r = await api(this.endpoints, `/uploads/${issued.body.uploadId}/report`, { token: this.unitToken });
       return r.body.status === 'pending' ? undefined : r.body;
@@ -42,10 +49,14 @@ export class Journey {
     expect(report).toMatchObject({ status: 'done', accepted: rows.length });
     const ids: string[] = [];
     for (const row of rows) {
-      const item = await eventually(async () => {
-        const found = await this.findByName(String(row.name));
-        return found?.awaiting?.stage === 'review' ? found : undefined;
-      }, 30_000, `${row.name} awaiting review`);
+      const item = await eventually(
+        async () => {
+          const found = await this.findByName(String(row.name));
+          return found?.awaiting?.stage === 'review' ? found : undefined;
+        },
+        30_000,
+        `${row.name} awaiting review`,
+      );
       ids.push(item.registrationId);
     }
     return ids;
@@ -103,7 +114,12 @@ export class Journey {
     return body;
   }
 
-  attendance(classNumber: number, token: string, session: number, records: { registrationId: string; status: string; note?: string }[]) {
+  attendance(
+    classNumber: number,
+    token: string,
+    session: number,
+    records: { registrationId: string; status: string; note?: string }[],
+  ) {
     return api(this.endpoints, `/classes/${classNumber}/attendance`, {
       token,
       method: 'PUT',

@@ -1,0 +1,140 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import defaultProgramme from '../../../data/programme-2024.json';
+import { parseProgramme } from '../../../shared/domain/programme';
+import type { Registration } from '../../../shared/domain/trainee-registration';
+
+/**
+ * Closing a class is a loop over its roster with side effects in two services; these tests pin its recovery
+ * rules with the adapters replaced by an in-memory class: a close interrupted half-way resumes only those not yet
+ * resumed, a finished close is 409, and nothing is evaluated before the last session has ended.
+ */
+const state = {
+  now: new Date('2024-10-17T18:00:00+08:00'),
+  closeState: undefined as undefined | 'closing' | 'closed',
+  roster: [] as Registration[],
+  resumedAt: new Map<string, string>(),
+  tokens: new Map<string, string>(),
+  sent: [] as string[],
+  failSendFor: undefined as string | undefined,
+};
+
+vi.mock('../../../shared/adapters/clock', () => ({ systemClock: { now: () => state.now } }));
+vi.mock('../../../shared/adapters/config', () => ({ loadConfig: () => ({ TABLE_NAME: 't' }) }));
+vi.mock('../../../shared/adapters/programme-store', () => ({
+  loadProgramme: async () => parseProgramme(defaultProgramme),
+}));
+vi.mock('../../../shared/adapters/class-seats', () => ({
+  beginClose: async () => {
+    if (state.closeState === 'closed') return 'closed';
+    const before = state.closeState;
+    state.closeState = 'closing';
+    return before === 'closing' ? 'resumed' : 'started';
+  },
+  finishClose: async () => {
+    state.closeState = 'closed';
+  },
+}));
+vi.mock('../../../shared/adapters/class-roster', () => ({
+  listClassRoster: async () =>
+    state.roster.map((r) => ({ ...r, closeResumedAt: state.resumedAt.get(r.registrationId) })),
+}));
+vi.mock('../../../shared/adapters/workflow-tokens', () => ({
+  getTaskToken: async (id: string) =>
+    state.tokens.has(id) ? { taskToken: state.tokens.get(id), awaiting: 'class-close' } : undefined,
+}));
+vi.mock('../../../shared/adapters/workflow-client', () => ({
+  resumeWorkflow: async (token: string) => {
+    if (token === state.failSendFor) throw Object.assign(new Error('unreachable'), { name: 'ServiceUnavailable' });
+    if (state.sent.includes(token)) throw Object.assign(new Error('spent'), { name: 'TaskTimedOut' });
+    state.sent.push(token);
+  },
+  isSpentToken: (error: Error) => error.name === 'TaskTimedOut',
+}));
+vi.mock('../../../shared/adapters/registration-store', () => ({
+  TransactionRefused: class extends Error {},
+  writeTransaction: async (items: { Update?: { Key: { pk: string } } }[]) => {
+    const id = String(items[0]?.Update?.Key.pk).replace('REG#', '');
+    if (state.resumedAt.has(id)) throw new (class TransactionRefused extends Error {})();
+    state.resumedAt.set(id, state.now.toISOString());
+  },
+}));
+vi.mock('../../../shared/adapters/history-store', () => ({ historyPut: () => ({ Put: {} }) }));
+
+const { closeClass } = await import('../../../shared/classes/close-class');
+
+function trainee(n: number, attendance: Record<string, 'present' | 'absent'>): Registration {
+  return {
+    registrationId: `R${n}`,
+    year: 2024,
+    unit: '110000',
+    status: 'assigned',
+    uploadId: 'u',
+    row: n,
+    classNumber: 3,
+    createdAt: '',
+    updatedAt: '',
+    trainee: {} as Registration['trainee'],
+    attendance: Object.fromEntries(
+      Object.entries(attendance).map(([s, status]) => [s, { status, recordedBy: 'h', recordedAt: '' }]),
+    ),
+    leave: {},
+  };
+}
+
+const everySession = (status: 'present' | 'absent') =>
+  Object.fromEntries(Array.from({ length: 8 }, (_, i) => [String(i + 1), status]));
+
+beforeEach(() => {
+  state.now = new Date('2024-10-17T18:00:00+08:00');
+  state.closeState = undefined;
+  state.roster = [1, 2, 3, 4].map((n) => trainee(n, everySession(n === 4 ? 'absent' : 'present')));
+  state.resumedAt.clear();
+  state.tokens = new Map(state.roster.map((r) => [r.registrationId, `token-${r.registrationId}`]));
+  state.sent = [];
+  state.failSendFor = undefined;
+});
+
+describe('closeClass', () => {
+  it('refuses before the last session has ended (17:30 on the last day)', async () => {
+    state.now = new Date('2024-10-17T17:29:00+08:00');
+    await expect(closeClass({ year: 2024, classNumber: 3, actor: 'h' })).rejects.toMatchObject({
+      code: 'CLASS_NOT_ENDED',
+    });
+    expect(state.closeState).toBeUndefined();
+  });
+
+  it('evaluates each trainee, resumes each waiting execution once, and a second close is 409', async () => {
+    const outcome = await closeClass({ year: 2024, classNumber: 3, actor: 'h' });
+    expect(outcome).toMatchObject({ trainees: 4, complete: 3, incomplete: 1, resumed: 4, alreadyResumed: 0 });
+    expect(state.sent.sort()).toEqual(['token-R1', 'token-R2', 'token-R3', 'token-R4']);
+    await expect(closeClass({ year: 2024, classNumber: 3, actor: 'h' })).rejects.toMatchObject({
+      code: 'CLASS_CLOSED',
+      status: 409,
+    });
+  });
+
+  it('an interrupted close can be run again and resumes only those not yet resumed', async () => {
+    state.failSendFor = 'token-R3';
+    await expect(closeClass({ year: 2024, classNumber: 3, actor: 'h' })).rejects.toThrow('unreachable');
+    expect(state.closeState).toBe('closing');
+    const firstRun = [...state.sent];
+    expect(firstRun).not.toContain('token-R3');
+
+    state.failSendFor = undefined;
+    const again = await closeClass({ year: 2024, classNumber: 3, actor: 'h' });
+    expect(again.resumedEarlierClose).toBe(true);
+    expect(again.resumed).toBe(4 - firstRun.length);
+    expect(again.alreadyResumed).toBe(firstRun.length);
+    // Every execution was resumed exactly once across both runs.
+    expect(state.sent.sort()).toEqual(['token-R1', 'token-R2', 'token-R3', 'token-R4']);
+    expect(state.closeState).toBe('closed');
+  });
+
+  it('a resume that went through before the bookkeeping failed is not sent twice', async () => {
+    state.closeState = 'closing';
+    state.sent = ['token-R1'];
+    const outcome = await closeClass({ year: 2024, classNumber: 3, actor: 'h' });
+    expect(outcome.resumed).toBe(4);
+    expect(state.sent.filter((t) => t === 'token-R1')).toHaveLength(1);
+  });
+});
