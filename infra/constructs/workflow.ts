@@ -40,6 +40,7 @@ export class Workflow extends Construct {
   readonly workflowTask: TrainingFunction;
   /** In alarm when a registration failed after its retries: staff retry the step or withdraw it. */
   readonly failedRegistrationsAlarm: cloudwatch.Alarm;
+  readonly failedExecutionsAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: WorkflowProps) {
     super(scope, id);
@@ -135,8 +136,18 @@ export class Workflow extends Construct {
     );
     recordFailure.next(awaitRecovery);
 
+    // The withdrawal itself is done (seat and locks released) before this notice; if the notice cannot be sent
+    // after its retries, the execution ends failed (the ExecutionsFailed alarm) rather than parking for a retry
+    // whose only outcome could be another withdrawal notice.
     const notifyWithdrawn = notify('NotifyWithdrawn', 'withdrawn');
     notifyWithdrawn.next(new sfn.Succeed(this, 'Withdrawn'));
+    notifyWithdrawn.addCatch(
+      new sfn.Fail(this, 'WithdrawalNoticeFailed', {
+        error: 'WithdrawalNoticeFailed',
+        cause: 'The registration was withdrawn, but the withdrawal notice could not be sent',
+      }),
+      { errors: ['States.ALL'], resultPath: '$.error' },
+    );
 
     const notifyNominated = notify('NotifyNominated', 'nominated');
     const awaitReview = awaitPerson('AwaitReview', 'awaitReview', { path: '$.reviewTimeoutSeconds' }, '$.review');
@@ -184,11 +195,10 @@ export class Workflow extends Construct {
       notifyIncomplete,
       issueCertificate,
       notifyCertified,
-      notifyWithdrawn,
     ];
     // Transient failures (DynamoDB or SES briefly unreachable) are retried with backoff for up to about two minutes
     // before a step gives up; a person's answer (rejected, withdrawn) is never retried.
-    for (const task of [...retryable, recordFailure, awaitRecovery]) {
+    for (const task of [...retryable, notifyWithdrawn, recordFailure, awaitRecovery]) {
       task.addRetry({ errors: [WORKFLOW_ERRORS.rejected, WORKFLOW_ERRORS.withdrawn], maxAttempts: 0 });
       // Throttling is expected, not a fault: a large upload starts thousands of executions, and send-notice's
       // reserved concurrency and SES's sending rate let them through a few at a time. Wait it out, for up to
@@ -223,7 +233,7 @@ export class Workflow extends Construct {
 
     const retryStep = new sfn.Choice(this, 'RetryFailedStep');
     for (const task of retryable) {
-      if (task !== notifyNominated && task !== notifyWithdrawn) {
+      if (task !== notifyNominated) {
         task.addCatch(notifyWithdrawn, { errors: [WORKFLOW_ERRORS.withdrawn], resultPath: '$.error' });
       }
       const name = task.id;
@@ -308,6 +318,16 @@ export class Workflow extends Construct {
         statistic: 'Sum',
         period: Duration.minutes(5),
       }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    // Executions should never fail (failures park for staff); one that does is a defect or a lost notice.
+    this.failedExecutionsAlarm = new cloudwatch.Alarm(this, 'FailedExecutions', {
+      alarmDescription:
+        'A trainee workflow execution failed (a withdrawal notice that could not be sent, or a defect).',
+      metric: this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }),
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

@@ -28,6 +28,8 @@ export function principalOf(event: AuthorizedEvent): Principal {
   if (groups.includes(HOST_GROUP)) {
     const classes = classesOf(claims[CLASSES_CLAIM]);
     if (classes.length > 0) return { role: 'host', subject, classes };
+    // A host account with a broken class list must not fall back to any other role it might also carry.
+    throw new DomainError('FORBIDDEN', '承办机构账号未正确配置所承办的期次（custom:classes），无权访问', 403);
   }
   const unit = claims[UNIT_CLAIM];
   if (typeof unit === 'string' && isUnitCode(unit)) return { role: 'unit', subject, unit };

@@ -1,12 +1,15 @@
+import { readFileSync } from 'node:fs';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import { buildTrainingStack } from '../../infra/app';
-import { STAFF_GROUP, UNIT_CLAIM } from '../../infra/constructs/admin-api';
+import { HOST_GROUP, STAFF_GROUP, UNIT_CLAIM } from '../../infra/constructs/admin-api';
 import { TrainingFunction } from '../../infra/constructs/training-function';
 import { FUNCTION_NAMES } from '../../infra/function-names';
 import { ROUTES } from '../../infra/routes';
+import { METRICS_NAMESPACE } from '../../shared/adapters/metrics';
 import { TABLE_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/adapters/table-definition';
+import * as principal from '../../shared/http/principal';
 import {
   appWithoutBundling,
   type CfnJson,
@@ -324,9 +327,10 @@ describe('HTTP API and sign-in', () => {
     expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
   });
 
-  it('has the staff group, the custom unit attribute and required MFA; the pool is retained', () => {
-    const [, group] = only('AWS::Cognito::UserPoolGroup');
-    expect(group.Properties).toMatchObject({ GroupName: STAFF_GROUP, UserPoolId: ref(userPoolId) });
+  it('has the staff and host groups, the custom unit and classes attributes and required MFA; the pool is retained', () => {
+    const groups = resourcesOfType(json, 'AWS::Cognito::UserPoolGroup').map(([, group]) => group.Properties);
+    expect(groups.map((group) => group.GroupName).sort()).toEqual([HOST_GROUP, STAFF_GROUP].sort());
+    for (const group of groups) expect(group.UserPoolId).toEqual(ref(userPoolId));
     expect(UNIT_CLAIM).toBe('custom:unit');
     expect(userPool.Properties.Schema).toContainEqual(
       expect.objectContaining({ Name: 'unit', AttributeDataType: 'String' }),
@@ -334,6 +338,120 @@ describe('HTTP API and sign-in', () => {
     expect(userPool.Properties.MfaConfiguration).toBe('ON');
     expect(userPool.Properties.AdminCreateUserConfig).toEqual({ AllowAdminCreateUserOnly: true });
     expectRetained(userPoolId);
+  });
+
+  it('issues the groups and claims the handlers read (shared/http/principal.ts)', () => {
+    // A name that differs by a letter between the pool and the handlers locks every host or unit out.
+    expect(STAFF_GROUP).toBe(principal.STAFF_GROUP);
+    expect(HOST_GROUP).toBe(principal.HOST_GROUP);
+    expect(HOST_GROUP).toBe('host');
+    expect(UNIT_CLAIM).toBe(principal.UNIT_CLAIM);
+    const custom = (claim: string) => claim.replace(/^custom:/, '');
+    const schema: CfnJson[] = userPool.Properties.Schema;
+    expect(principal.CLASSES_CLAIM).toBe('custom:classes');
+    for (const claim of [principal.UNIT_CLAIM, principal.CLASSES_CLAIM]) {
+      const attribute = schema.find((candidate) => candidate.Name === custom(claim));
+      expect(attribute, claim).toMatchObject({ AttributeDataType: 'String', Mutable: true });
+    }
+    // "1,4": a host runs several classes; the attribute must hold such a list.
+    const classes = schema.find((candidate) => candidate.Name === 'classes');
+    expect(Number(classes.StringAttributeConstraints.MaxLength)).toBeGreaterThanOrEqual('1,2,3,4,5,6,7,8,9,10'.length);
+    // The console client may read both claims, so they reach the ID token the authorizer passes on.
+    const [, client] = only('AWS::Cognito::UserPoolClient');
+    expect(client.Properties.ReadAttributes).toEqual(
+      expect.arrayContaining([principal.UNIT_CLAIM, principal.CLASSES_CLAIM]),
+    );
+    expect(client.Properties.WriteAttributes ?? []).not.toContain(principal.CLASSES_CLAIM);
+    expect(client.Properties.WriteAttributes ?? []).not.toContain(principal.UNIT_CLAIM);
+  });
+
+  it('sends each route to the function infra/routes.ts names', () => {
+    const integrationTarget = (integrationRef: string): string => {
+      const uri = JSON.stringify(resource(integrationRef).Properties.IntegrationUri);
+      const fn = trainingFunctions.find((candidate) => uri === JSON.stringify(getAtt(logicalIdOf(candidate.fn))));
+      if (!fn) throw new Error(`integration ${integrationRef} targets no TrainingFunction`);
+      return fn.functionName;
+    };
+    const served = resourcesOfType(json, 'AWS::ApiGatewayV2::Route').map(([, route]) => {
+      const [prefix, integration] = route.Properties.Target['Fn::Join'][1];
+      expect(prefix).toBe('integrations/');
+      const target = integration.Ref as string;
+      return `${route.Properties.RouteKey} → ${integrationTarget(target)}`;
+    });
+    expect(served.sort()).toEqual(ROUTES.map((route) => `${route.method} ${route.path} → ${route.target}`).sort());
+    expect(ROUTES.filter((route) => route.target === 'class-api').length).toBeGreaterThan(0);
+  });
+});
+
+describe('workflow recovery and the class API: alarm and grants', () => {
+  const machineId = only('AWS::StepFunctions::StateMachine')[0];
+  const machine = resource(machineId).Properties;
+
+  it('raises the FailedExecutions alarm on the state machine’s ExecutionsFailed metric', () => {
+    const alarms = resourcesOfType(json, 'AWS::CloudWatch::Alarm').filter(([id]) => id.includes('FailedExecutions'));
+    expect(alarms).toHaveLength(1);
+    const [, alarm] = alarms[0] as [string, { Properties: Record<string, unknown> }];
+    expect(alarm.Properties).toMatchObject({ MetricName: 'ExecutionsFailed', Namespace: 'AWS/States', Threshold: 1 });
+  });
+
+  it('raises the FailedRegistrations alarm on the RegistrationsFailed metric workflow-task emits', () => {
+    const alarms = resourcesOfType(json, 'AWS::CloudWatch::Alarm').filter(([id]) => id.includes('FailedRegistrations'));
+    expect(alarms).toHaveLength(1);
+    const alarm = alarms[0]?.[1].Properties;
+    const environment = functionProperties('workflow-task').Environment.Variables;
+    expect(alarm).toMatchObject({
+      MetricName: 'RegistrationsFailed',
+      Namespace: METRICS_NAMESPACE,
+      // Powertools adds the service name as the one dimension; the alarm must watch that very series.
+      Dimensions: [{ Name: 'service', Value: environment.POWERTOOLS_SERVICE_NAME }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 1,
+    });
+    expect(environment.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE).toBe(METRICS_NAMESPACE);
+    expect(readFileSync(new URL('../../functions/workflow-task/handler.ts', import.meta.url), 'utf8')).toContain(
+      "addMetric('RegistrationsFailed'",
+    );
+  });
+
+  it('lets workflow-task answer tasks (SendTaskSuccess/Failure) only on the trainee workflow, by its name', () => {
+    const granted = statementsOf('workflow-task').filter((statement) => actionsOf(statement).some(isStatesAction));
+    expect(granted).toHaveLength(1);
+    const [statement] = granted;
+    expect(statement.Effect).toBe('Allow');
+    expect(actionsOf(statement).sort()).toEqual(['states:SendTaskFailure', 'states:SendTaskSuccess']);
+    // One resource: the machine's ARN built from its fixed name (a reference would make a cycle).
+    expect(Array.isArray(statement.Resource)).toBe(false);
+    const arn = flatten(statement.Resource);
+    expect(machine.StateMachineName).toMatch(/\S/);
+    expect(arn).toBe(
+      `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:stateMachine:${machine.StateMachineName}`,
+    );
+  });
+
+  it('the class-api function exists, reads and writes the table and may answer the workflow’s tasks', () => {
+    expect(FUNCTION_NAMES).toContain('class-api');
+    const statements = statementsOf('class-api');
+    const onTable = statements.filter((statement) =>
+      [statement.Resource].flat().some((r: CfnJson) => JSON.stringify(r) === JSON.stringify(getAtt(TABLE))),
+    );
+    const tableActions = onTable.flatMap(actionsOf);
+    // A transaction (attendance, leave, close) needs the write actions and ConditionCheckItem; rosters need Query.
+    for (const action of ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'])
+      expect(tableActions, action).toContain(`dynamodb:${action}`);
+    // The table is encrypted with the data key: no use of the table without it.
+    const keyActions = statements
+      .filter((statement) => JSON.stringify(statement.Resource) === JSON.stringify(getAtt(DATA_KEY)))
+      .flatMap(actionsOf);
+    expect(keyActions).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*']));
+    const taskResponse = statements.filter((statement) => actionsOf(statement).some(isStatesAction));
+    expect(taskResponse).toHaveLength(1);
+    expect(actionsOf(taskResponse[0])).toEqual(
+      expect.arrayContaining(['states:SendTaskSuccess', 'states:SendTaskFailure']),
+    );
+    expect(actionsOf(taskResponse[0]).filter((action) => !/^states:SendTask/.test(action))).toEqual([]);
+    expect(taskResponse[0].Resource).toEqual(ref(machineId));
   });
 });
 
@@ -378,6 +496,34 @@ describe('IAM', () => {
     expect(offending).toEqual([]);
   });
 });
+
+/** Every statement of the policies attached to a function's role. */
+function statementsOf(name: string): CfnJson[] {
+  const roleId: string = functionProperties(name).Role['Fn::GetAtt'][0];
+  const attached = resourcesOfType(json, 'AWS::IAM::Policy').filter(([, policy]) =>
+    (policy.Properties.Roles as CfnJson[]).some((role) => role.Ref === roleId),
+  );
+  const inline = (resource(roleId).Properties.Policies ?? []).map((policy: CfnJson) => policy.PolicyDocument);
+  return [...attached.map(([, policy]) => policy.Properties.PolicyDocument), ...inline].flatMap(
+    (document: CfnJson) => document.Statement,
+  );
+}
+
+function actionsOf(statement: CfnJson): string[] {
+  return [statement.Action].flat();
+}
+
+function isStatesAction(action: string): boolean {
+  return action.startsWith('states:');
+}
+
+/** An Fn::Join of strings and pseudo-parameter Refs, as one string with ${Ref} placeholders. */
+function flatten(value: CfnJson): string {
+  if (typeof value === 'string') return value;
+  if (value?.Ref) return `\${${value.Ref}}`;
+  if (value?.['Fn::Join']) return (value['Fn::Join'][1] as CfnJson[]).map(flatten).join(value['Fn::Join'][0]);
+  return JSON.stringify(value);
+}
 
 function functionProperties(name: string): CfnJson {
   const fn = trainingFunctions.find((candidate) => candidate.functionName === name);

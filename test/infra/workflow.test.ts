@@ -16,9 +16,42 @@ const template = system.template as unknown as TemplateJson;
 
 const states = collectStates(definition);
 const tasks = Object.entries(states).filter(([, state]) => state.Type === 'Task');
-const CALLBACK_STATES = ['AwaitReview', 'AwaitClassClose'];
-/** What a payload may carry: ids and the task token, never personal data (it would sit in the execution history). */
-const ALLOWED_PAYLOAD_PATHS = ['$.registrationId', '$.unit', '$.year', '$$.Task.Token'];
+/** Where an execution waits for a person (review, closing a class, recovery) or for a freed seat. */
+const CALLBACK_STATES = ['AwaitReview', 'AwaitSeat', 'AwaitClassClose', 'AwaitRecovery'];
+/**
+ * What a payload may carry: ids, figures (how long a wait lasts), the task token, and for RecordFailure the failed
+ * step and the error's name. Never personal data, nor an error's Cause (it may quote data): all of it would sit
+ * in the execution history.
+ */
+const ALLOWED_PAYLOAD_PATHS = [
+  '$.registrationId',
+  '$.unit',
+  '$.year',
+  '$$.Task.Token',
+  '$.reviewTimeoutSeconds',
+  '$.assignment.waitTimeoutSeconds',
+  '$.assignment.closeTimeoutSeconds',
+  '$.failedStep',
+  '$.error.Error',
+];
+const ALLOWED_PAYLOAD_KEYS = [
+  'action',
+  'notice',
+  'registrationId',
+  'unit',
+  'year',
+  'taskToken',
+  'timeoutSeconds',
+  'failedStep',
+  'error',
+];
+/** The steps that record a failure and wait for staff; every other task is retryable from there. */
+const RECOVERY_STATES = ['RecordFailure', 'AwaitRecovery'];
+/** The withdrawal is already done when its notice runs; a notice that cannot be sent ends the execution failed. */
+const ENDS_FAILED_ON_ERROR = ['NotifyWithdrawn'];
+const retryableTasks = tasks
+  .map(([name]) => name)
+  .filter((name) => !RECOVERY_STATES.includes(name) && !ENDS_FAILED_ON_ERROR.includes(name));
 const PERSONAL_FIELDS = /^(idNumber|idCard|mobile|phone|email|name|fullName|personName|birthDate|address)$/i;
 
 describe('state machine resource', () => {
@@ -61,13 +94,22 @@ describe('state machine definition', () => {
         'AwaitReview',
         'ReleaseSeat',
         'NotifyRejected',
+        'ExpireReview',
+        'NotifyExpired',
         'AssignClass',
+        'NotifyWaitlisted',
+        'AwaitSeat',
+        'EndWaitlist',
+        'NotifyNotPlaced',
         'NotifyAssigned',
         'AwaitClassClose',
         'EvaluateAttendance',
         'NotifyIncomplete',
         'IssueCertificate',
         'NotifyCertified',
+        'NotifyWithdrawn',
+        'RecordFailure',
+        'AwaitRecovery',
       ]),
     );
   });
@@ -96,6 +138,7 @@ describe('state machine definition', () => {
       'upload-url': { timeoutSeconds: 10 },
       'ingest-upload': { timeoutSeconds: 300, reservedConcurrency: 5 },
       'admin-api': { timeoutSeconds: 29 },
+      'class-api': { timeoutSeconds: 29 },
       'workflow-task': { timeoutSeconds: 30 },
       'send-notice': { timeoutSeconds: 30, reservedConcurrency: 2 },
     });
@@ -113,17 +156,42 @@ describe('state machine definition', () => {
     expect(callbacks.map(([name]) => name).sort()).toEqual([...CALLBACK_STATES].sort());
   });
 
-  it('AwaitReview has a fixed timeout and handles States.Timeout (the seat is released)', () => {
+  it('AwaitReview waits as long as the execution input says (the programme’s reviewTimeoutDays), then expires', () => {
     const review = states.AwaitReview;
-    expect(review.TimeoutSeconds).toBeGreaterThan(0);
-    const onTimeout = (review.Catch as CfnJson[]).find((c) => c.ErrorEquals.includes('States.Timeout'));
-    expect(onTimeout?.Next).toBe('ReleaseSeat');
+    expect(review.TimeoutSecondsPath).toBe('$.reviewTimeoutSeconds');
+    expect(review.TimeoutSeconds).toBeUndefined();
+    // The wait's own timeout travels to the function, which stores until when the registration waits.
+    expect(review.Parameters.Payload['timeoutSeconds.$']).toBe('$.reviewTimeoutSeconds');
+    // An unanswered review expires: it is not a rejection (DOMAIN.md), so it takes neither the rejection path nor
+    // its notice.
+    expect(timeoutCatcher('AwaitReview')?.Next).toBe('ExpireReview');
+    const afterTimeout = reachable('ExpireReview');
+    expect(afterTimeout).toContain('NotifyExpired');
+    expect(afterTimeout).not.toContain('ReleaseSeat');
+    expect(afterTimeout).not.toContain('NotifyRejected');
+    const rejected = (review.Catch as CfnJson[]).find((c) => c.ErrorEquals.includes('RegistrationRejected'));
+    expect(rejected?.Next).toBe('ReleaseSeat');
   });
 
-  it('task payloads reference only registrationId, unit, year and the task token', () => {
+  it('task payloads reference only ids, wait figures, the task token, the failed step and the error name', () => {
     const referenced = tasks.flatMap(([, task]) => pathReferences(task.Parameters));
     expect(referenced.length).toBeGreaterThan(0);
     for (const path of referenced) expect(ALLOWED_PAYLOAD_PATHS).toContain(path);
+  });
+
+  it.each(tasks.map(([name]) => name))('Task %s sends a payload with only the allowed fields', (name) => {
+    const payload = payloadOf(name);
+    expect(payload, 'a payload object').toBeTypeOf('object');
+    for (const key of Object.keys(payload)) expect(ALLOWED_PAYLOAD_KEYS).toContain(key.replace(/\.\$$/, ''));
+  });
+
+  it('RecordFailure passes the failed step and the error’s name, never its cause', () => {
+    expect(payloadOf('RecordFailure')).toMatchObject({
+      action: 'recordFailure',
+      'failedStep.$': '$.failedStep',
+      'error.$': '$.error.Error',
+    });
+    expect(JSON.stringify(definition)).not.toMatch(/\$\.error\.Cause/);
   });
 
   it('no path or payload field anywhere in the definition names personal data', () => {
@@ -131,6 +199,171 @@ describe('state machine definition', () => {
     expect(offending).toEqual([]);
   });
 });
+
+describe('callback states: time passing is handled, never left hanging', () => {
+  /** Where a timeout leads, and the path from there if nothing else fails. */
+  const TIMEOUT_PATHS: Record<string, { next: string; outcome: 'success' | 'failed' }> = {
+    AwaitReview: { next: 'ExpireReview', outcome: 'success' },
+    AwaitSeat: { next: 'EndWaitlist', outcome: 'success' },
+    AwaitClassClose: { next: 'EvaluateAttendance', outcome: 'success' },
+    AwaitRecovery: { next: 'Failed', outcome: 'failed' },
+  };
+
+  it('the table above covers every callback state', () => {
+    expect(Object.keys(TIMEOUT_PATHS).sort()).toEqual([...CALLBACK_STATES].sort());
+  });
+
+  it.each(CALLBACK_STATES)('%s has a timeout', (name) => {
+    const task = states[name];
+    if (task.TimeoutSecondsPath !== undefined) expect(task.TimeoutSecondsPath).toMatch(/^\$\./);
+    else expect(task.TimeoutSeconds).toBeGreaterThan(0);
+    // The function is told the same timeout, so the registration shows until when it waits.
+    const told = payloadOf(name).timeoutSeconds ?? payloadOf(name)['timeoutSeconds.$'];
+    expect(told).toBe(task.TimeoutSeconds ?? task.TimeoutSecondsPath);
+  });
+
+  it.each(CALLBACK_STATES)('%s never retries a timeout (that would start the whole wait again)', (name) => {
+    for (const retrier of states[name].Retry ?? []) {
+      expect(retrier.ErrorEquals).not.toContain('States.Timeout');
+      expect(retrier.ErrorEquals).not.toContain('States.ALL');
+    }
+  });
+
+  it.each(CALLBACK_STATES)('a withdrawal ends %s: the trainee is told, and the execution succeeds', (name) => {
+    expect(catcherFor(name, 'RegistrationWithdrawn')?.ErrorEquals).toEqual(['RegistrationWithdrawn']);
+    expect(catcherFor(name, 'RegistrationWithdrawn')?.Next).toBe('NotifyWithdrawn');
+    expect(states.NotifyWithdrawn.Next).toBe('Withdrawn');
+    expect(states.Withdrawn.Type).toBe('Succeed');
+  });
+
+  it.each(CALLBACK_STATES)('%s catches States.Timeout on its own path', (name) => {
+    const expected = TIMEOUT_PATHS[name];
+    if (!expected) throw new Error(`no expectation for ${name}`);
+    const catcher = timeoutCatcher(name);
+    expect(catcher?.ErrorEquals, 'a catcher naming States.Timeout before any catch-all').toContain('States.Timeout');
+    expect(catcher?.Next).toBe(expected.next);
+    const path = reachable(expected.next);
+    const failing = path.filter((state) => isFailurePath(state));
+    if (expected.outcome === 'failed') {
+      expect(states[expected.next].Type).toBe('Fail');
+    } else {
+      expect(failing, 'states on the timeout path that belong to failure handling').toEqual([]);
+      expect(
+        path.some((state) => states[state].Type === 'Succeed'),
+        'the path ends in success',
+      ).toBe(true);
+    }
+  });
+});
+
+describe('failure recovery: a step that fails after its retries waits for staff', () => {
+  it('NotifyWithdrawn failing after its retries ends the execution failed instead of looping through recovery', () => {
+    const catchAll = catcherFor('NotifyWithdrawn', 'SomethingUnexpected');
+    expect(catchAll?.ErrorEquals).toEqual(['States.ALL']);
+    expect(states[catchAll?.Next]?.Type).toBe('Fail');
+  });
+
+  it('has the retryable tasks of the workflow (all tasks but RecordFailure, AwaitRecovery and NotifyWithdrawn)', () => {
+    expect(retryableTasks).toHaveLength(17);
+    for (const name of RECOVERY_STATES) expect(states[name]?.Type).toBe('Task');
+  });
+
+  it.each(retryableTasks)(
+    '%s: anything its retries do not absorb goes to its <Name>Failed Pass, then RecordFailure',
+    (name) => {
+      const catchAll = catcherFor(name, 'SomethingUnexpected');
+      expect(catchAll?.ErrorEquals).toEqual(['States.ALL']);
+      expect(catchAll?.Next).toBe(`${name}Failed`);
+      const remember = states[`${name}Failed`];
+      expect(remember).toMatchObject({ Type: 'Pass', Result: name, ResultPath: '$.failedStep', Next: 'RecordFailure' });
+      // The error itself is kept beside the state, for RecordFailure to name.
+      expect(catchAll?.ResultPath).toBe('$.error');
+    },
+  );
+
+  it.each(retryableTasks)('RetryFailedStep sends a retry of %s back to that step', (name) => {
+    const choices: CfnJson[] = states.RetryFailedStep.Choices;
+    const branches = choices.filter((choice) => choice.Variable === '$.failedStep' && choice.StringEquals === name);
+    expect(branches).toHaveLength(1);
+    expect(branches[0].Next).toBe(name);
+  });
+
+  it('RetryFailedStep knows no other step, and ends in Failed for anything else', () => {
+    const choices: CfnJson[] = states.RetryFailedStep.Choices;
+    expect(states.RetryFailedStep.Type).toBe('Choice');
+    expect(choices.map((choice) => choice.Next).sort()).toEqual([...retryableTasks].sort());
+    expect(states[states.RetryFailedStep.Default].Type).toBe('Fail');
+  });
+
+  it('RecordFailure → AwaitRecovery → RetryFailedStep; a failure there is final, a withdrawal is told', () => {
+    expect(states.RecordFailure.Next).toBe('AwaitRecovery');
+    expect(states.AwaitRecovery.Next).toBe('RetryFailedStep');
+    // Failing to record a failure must not loop back into recording it.
+    expect(catcherFor('RecordFailure', 'SomethingUnexpected')?.Next).toBe('Failed');
+    expect(catcherFor('AwaitRecovery', 'SomethingUnexpected')?.Next).toBe('Failed');
+    expect(catcherFor('AwaitRecovery', 'RegistrationWithdrawn')?.Next).toBe('NotifyWithdrawn');
+    expect(states.Failed.Type).toBe('Fail');
+  });
+
+  it('a Pass of the failure path exists only for a retryable task', () => {
+    const passes = Object.entries(states)
+      .filter(([name, state]) => state.Type === 'Pass' && name.endsWith('Failed'))
+      .map(([name]) => name.replace(/Failed$/, ''));
+    expect(passes.sort()).toEqual([...retryableTasks].sort());
+  });
+});
+
+/**
+ * What a task hands its function: a callback task names the function and its Payload; any other Lambda task is
+ * optimised to the function ARN as Resource, with the payload as its Parameters.
+ */
+function payloadOf(name: string): CfnJson {
+  const task = states[name];
+  if (String(task.Resource).endsWith('.waitForTaskToken')) {
+    expect(Object.keys(task.Parameters).sort()).toEqual(['FunctionName', 'Payload']);
+    return task.Parameters.Payload;
+  }
+  expect(String(task.Resource)).toMatch(/^arn:aws:lambda:/);
+  return task.Parameters;
+}
+
+/** The Catch that handles an error of this name: the first whose ErrorEquals names it or is the catch-all. */
+function catcherFor(name: string, error: string): CfnJson | undefined {
+  return (states[name]?.Catch as CfnJson[] | undefined)?.find(
+    (c) => c.ErrorEquals.includes(error) || c.ErrorEquals.includes('States.ALL'),
+  );
+}
+
+function timeoutCatcher(name: string): CfnJson | undefined {
+  return catcherFor(name, 'States.Timeout');
+}
+
+/** The states reached from `start` when nothing fails: Next, and every branch and default of a Choice. */
+function reachable(start: string): string[] {
+  const seen = new Set<string>();
+  const queue = [start];
+  while (queue.length > 0) {
+    const name = queue.shift() as string;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const state = states[name];
+    if (!state) throw new Error(`no state ${name}`);
+    for (const next of [state.Next, state.Default, ...(state.Choices ?? []).map((c: CfnJson) => c.Next)])
+      if (next) queue.push(next);
+  }
+  return [...seen];
+}
+
+/** Part of failure handling: a Fail state, RecordFailure, AwaitRecovery or a step's <Name>Failed Pass. */
+function isFailurePath(name: string): boolean {
+  const state = states[name];
+  return (
+    state?.Type === 'Fail' ||
+    RECOVERY_STATES.includes(name) ||
+    name === 'RetryFailedStep' ||
+    (state?.Type === 'Pass' && name.endsWith('Failed'))
+  );
+}
 
 /** All states, including those nested in Parallel branches and Map processors. */
 function collectStates(machine: CfnJson): Record<string, CfnJson> {

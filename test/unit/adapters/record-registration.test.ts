@@ -1,5 +1,5 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { resetClients } from '../../../shared/adapters/aws-clients';
@@ -8,7 +8,6 @@ import {
   ROWS_PER_TRANSACTION,
   type RecordRequest,
   recordRegistrations,
-  saveTaskToken,
 } from '../../../shared/adapters/registration-store';
 import type { Registration } from '../../../shared/domain/trainee-registration';
 
@@ -193,31 +192,5 @@ describe('recordRegistrations: rows share transactions, a cancelled group is rep
     (twice[2] as { personHash: string }).personHash = 'hash-0';
     await recordRegistrations(twice);
     expect(transactions().map((t) => t.TransactItems?.length)).toEqual([4, 4, 4]);
-  });
-});
-
-describe('saveTaskToken: one conditional write parks the workflow', () => {
-  beforeEach(() => dynamo.reset());
-  const conditionFailed = (item?: Record<string, unknown>) =>
-    new ConditionalCheckFailedException({
-      message: 'The conditional request failed',
-      $metadata: {},
-      Item: item as never,
-    });
-
-  it('saves the token on a live registration', async () => {
-    dynamo.on(UpdateCommand).resolves({});
-    expect(await saveTaskToken('R-1', 'review', 'token')).toBe('saved');
-    expect(dynamo.commandCalls(UpdateCommand)[0]?.args[0].input.ConditionExpression).toBe(
-      'attribute_exists(pk) AND #status <> :withdrawn',
-    );
-  });
-
-  it('tells a withdrawn registration from a missing one', async () => {
-    dynamo.on(UpdateCommand).rejectsOnce(conditionFailed({ status: { S: 'withdrawn' } }));
-    expect(await saveTaskToken('R-1', 'review', 'token')).toBe('withdrawn');
-    dynamo.reset();
-    dynamo.on(UpdateCommand).rejectsOnce(conditionFailed());
-    expect(await saveTaskToken('R-1', 'review', 'token')).toBe('missing');
   });
 });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import defaultProgramme from '../../../data/programme-2024.json';
-import { evaluateCompletion, type SessionRecord } from '../../../shared/domain/attendance';
+import {
+  type AttendanceStatus,
+  evaluateCompletion,
+  type LeaveGrant,
+  type LeaveGrants,
+} from '../../../shared/domain/attendance';
 import { certificateNumber } from '../../../shared/domain/certificate';
 import { classPreferenceOrder, closeTimeoutSeconds } from '../../../shared/domain/class-assignment';
 import { parseProgramme, totalSeats } from '../../../shared/domain/programme';
@@ -8,8 +13,23 @@ import { summarise } from '../../../shared/domain/trainee-registration';
 import { parseUploadKey, uploadKey } from '../../../shared/domain/upload';
 
 const programme = parseProgramme(defaultProgramme);
-const sessions = (statuses: SessionRecord['status'][]) =>
-  Object.fromEntries(statuses.map((status, index) => [String(index + 1), { status }]));
+const recorded = { recordedBy: 'host', recordedAt: '2024-09-23T09:00:00+08:00' };
+/** A sheet of sign-ins, session 1 first; `leave` marks a session the unit granted leave for (and nobody signed). */
+type Mark = AttendanceStatus | 'leave';
+const grant: LeaveGrant = {
+  reason: '因公出差',
+  unit: '110000',
+  grantedBy: 'op',
+  grantedAt: '2024-09-20T10:00:00+08:00',
+};
+const sessions = (marks: Mark[]) =>
+  Object.fromEntries(
+    marks.flatMap((mark, index) => (mark === 'leave' ? [] : [[String(index + 1), { status: mark, ...recorded }]])),
+  );
+const leaveFor = (marks: Mark[]): LeaveGrants =>
+  Object.fromEntries(marks.flatMap((mark, index) => (mark === 'leave' ? [[String(index + 1), grant]] : [])));
+/** Before any class of the 2024 sample schedule starts (the first starts 2024-09-23). */
+const beforeAnyClass = new Date('2024-08-24T09:00:00+08:00');
 
 describe('the 2024 programme data', () => {
   it('has 10 four-day classes, 37 units and 800 seats', () => {
@@ -19,6 +39,16 @@ describe('the 2024 programme data', () => {
     for (const c of programme.classes) {
       expect((Date.parse(c.endDate) - Date.parse(c.startDate)) / 86_400_000).toBe(3);
     }
+  });
+
+  it('defaults to a 30-day review and no limit on lateness when the data leaves them out', () => {
+    const bare = parseProgramme({
+      ...defaultProgramme,
+      reviewTimeoutDays: undefined,
+      completionRule: { maxUnexcusedAbsences: 0, maxApprovedLeaveSessions: 1 },
+    });
+    expect(bare.reviewTimeoutDays).toBe(30);
+    expect(bare.completionRule.maxLateSessions).toBeNull();
   });
 
   it('rejects a programme with an unknown unit or duplicate class numbers', () => {
@@ -36,23 +66,27 @@ describe('completion rule (no unexcused absence, at most one session of approved
     [['absent', 'present', 'present', 'present', 'present', 'present', 'present', 'present'], false],
     [['present', 'present', 'present', 'present', 'present', 'present', 'present'], false],
   ] as const)('%j → complete %s', (statuses, complete) => {
-    expect(evaluateCompletion(sessions([...statuses]), programme).complete).toBe(complete);
+    expect(evaluateCompletion(sessions([...statuses]), leaveFor([...statuses]), programme).complete).toBe(complete);
   });
 
   it('counts late as present and reports it', () => {
     const result = evaluateCompletion(
       sessions(['late', 'late', 'present', 'present', 'present', 'present', 'present', 'present']),
+      {},
       programme,
     );
-    expect(result).toMatchObject({ present: 8, late: 2, unexcusedAbsences: 0 });
+    // The 2024 data sets no limit on lateness (maxLateSessions defaults to null): late is reported, not held against.
+    expect(result).toMatchObject({ complete: true, present: 8, late: 2, unexcusedAbsences: 0, reasons: [] });
   });
 });
 
 describe('class assignment order', () => {
   it('tries the preferred class first, then the others by start date', () => {
-    expect(classPreferenceOrder(programme, 5).map((c) => c.number)).toEqual([5, 1, 2, 3, 4, 6, 7, 8, 9, 10]);
-    expect(classPreferenceOrder(programme, null).map((c) => c.number)[0]).toBe(1);
-    expect(classPreferenceOrder(programme, 42).map((c) => c.number)[0]).toBe(1);
+    const order = (preferred: number | null) =>
+      classPreferenceOrder(programme, preferred, beforeAnyClass).map((c) => c.number);
+    expect(order(5)).toEqual([5, 1, 2, 3, 4, 6, 7, 8, 9, 10]);
+    expect(order(null)[0]).toBe(1);
+    expect(order(42)[0]).toBe(1);
   });
 
   it('waits for the class to close until two weeks after it ends, at least a day', () => {

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../../shared/domain/errors';
-import { type AuthorizedEvent, principalOf, requireAccessToUnit } from '../../../shared/http/principal';
+import {
+  type AuthorizedEvent,
+  type Principal,
+  principalOf,
+  requireAccessToUnit,
+  requireClassAccess,
+  requireStaff,
+  requireStaffOrUnit,
+  requireUnit,
+} from '../../../shared/http/principal';
 
 const event = (claims: Record<string, unknown> | undefined) =>
   ({
@@ -36,5 +45,80 @@ describe('principal from the JWT authorizer claims', () => {
     expect(() => requireAccessToUnit({ role: 'unit', subject: 'u', unit: '110000' }, '120000')).toThrow(DomainError);
     expect(() => requireAccessToUnit({ role: 'unit', subject: 'u', unit: '110000' }, '110000')).not.toThrow();
     expect(() => requireAccessToUnit({ role: 'staff', subject: 's' }, '120000')).not.toThrow();
+  });
+
+  it('lets no class host reach any unit’s data, not even with a unit claim beside its classes', () => {
+    expect(() => requireAccessToUnit({ role: 'host', subject: 'h', classes: [1, 4] }, '110000')).toThrow(
+      expect.objectContaining({ code: 'FORBIDDEN', status: 403 }) as DomainError,
+    );
+    const host = principalOf(
+      event({ sub: 'h', 'cognito:groups': '[host]', 'custom:classes': '1', 'custom:unit': '110000' }),
+    );
+    expect(host.role).toBe('host');
+    expect(() => requireAccessToUnit(host, '110000')).toThrow(expect.objectContaining({ status: 403 }) as DomainError);
+  });
+});
+
+describe('class hosts (承办机构): group host and the custom:classes claim', () => {
+  const staff: Principal = { role: 'staff', subject: 's' };
+  const unit: Principal = { role: 'unit', subject: 'u', unit: '110000' };
+  const hostOf = (...classes: number[]): Principal => ({ role: 'host', subject: 'h', classes });
+  const forbidden = expect.objectContaining({ code: 'FORBIDDEN', status: 403 }) as DomainError;
+
+  it('reads "1,4" as classes 1 and 4, from the flattened groups claim or an array', () => {
+    expect(principalOf(event({ sub: 'h', 'cognito:groups': '[host]', 'custom:classes': '1,4' }))).toEqual({
+      role: 'host',
+      subject: 'h',
+      classes: [1, 4],
+    });
+    expect(principalOf(event({ sub: 'h', 'cognito:groups': ['host'], 'custom:classes': '7' }))).toEqual({
+      role: 'host',
+      subject: 'h',
+      classes: [7],
+    });
+  });
+
+  it.each(['1,x', 'x', '', '0', '100', '1.5', '-1'])('refuses a host whose claim is %j (403)', (claim) => {
+    expect(() => principalOf(event({ sub: 'h', 'cognito:groups': '[host]', 'custom:classes': claim }))).toThrow(
+      forbidden,
+    );
+  });
+
+  it('refuses a host without the classes claim, and the claim without the host group', () => {
+    expect(() => principalOf(event({ sub: 'h', 'cognito:groups': '[host]' }))).toThrow(forbidden);
+    expect(() => principalOf(event({ sub: 'h', 'custom:classes': '1,4' }))).toThrow(forbidden);
+  });
+
+  it('a host account with a broken class list is refused, even if it also carries a unit claim', () => {
+    expect(() =>
+      principalOf(event({ sub: 'h', 'cognito:groups': '[host]', 'custom:classes': '1,x', 'custom:unit': '110000' })),
+    ).toThrow(expect.objectContaining({ code: 'FORBIDDEN', status: 403 }) as DomainError);
+  });
+
+  it('staff wins over host when a user is in both groups', () => {
+    expect(principalOf(event({ sub: 's', 'cognito:groups': '[host staff]', 'custom:classes': '1,4' }))).toEqual({
+      role: 'staff',
+      subject: 's',
+    });
+    expect(principalOf(event({ sub: 's', 'cognito:groups': ['staff', 'host'], 'custom:classes': '1' })).role).toBe(
+      'staff',
+    );
+  });
+
+  it('requireClassAccess: a host acts on its own classes only; staff on all; a unit on none', () => {
+    expect(() => requireClassAccess(hostOf(1, 4), 1)).not.toThrow();
+    expect(() => requireClassAccess(hostOf(1, 4), 4)).not.toThrow();
+    expect(() => requireClassAccess(hostOf(1, 4), 2)).toThrow(forbidden);
+    expect(() => requireClassAccess(hostOf(4), 1)).toThrow(forbidden);
+    expect(() => requireClassAccess(staff, 9)).not.toThrow();
+    expect(() => requireClassAccess(unit, 1)).toThrow(forbidden);
+  });
+
+  it('keeps hosts out of staff-only, unit-only and unit-data routes', () => {
+    expect(() => requireStaff(hostOf(1))).toThrow(forbidden);
+    expect(() => requireUnit(hostOf(1))).toThrow(forbidden);
+    expect(() => requireStaffOrUnit(hostOf(1))).toThrow(forbidden);
+    expect(() => requireStaffOrUnit(staff)).not.toThrow();
+    expect(() => requireStaffOrUnit(unit)).not.toThrow();
   });
 });
