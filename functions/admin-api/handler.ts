@@ -32,11 +32,10 @@ import {
 } from '../../shared/domain/trainee-registration';
 import { AWAIT_STAGES, WORKFLOW_ERRORS } from '../../shared/domain/workflow';
 import { buildTemplate } from '../../shared/forms';
-import { type HttpResult, httpHandler, json } from '../../shared/http/http-handler';
+import { type HttpResult, json, routeHandler } from '../../shared/http/http-handler';
 import {
   type AuthorizedEvent,
   type Principal,
-  principalOf,
   requireAccessToUnit,
   requireClassAccess,
   requireStaff,
@@ -44,9 +43,8 @@ import {
 } from '../../shared/http/principal';
 import { parseBody, parseQuery, pathParameter } from '../../shared/http/request-parsing';
 
-type Route = (event: AuthorizedEvent, principal: Principal) => Promise<HttpResult>;
-
-const routes: Record<string, Route> = {
+/** Staff and unit endpoints; each route checks role and unit itself, from the authorizer's claims. */
+export const handler = routeHandler({
   'GET /registrations': listRoute,
   'GET /registrations/{registrationId}': getRegistrationRoute,
   'GET /registrations/{registrationId}/history': historyRoute,
@@ -57,13 +55,6 @@ const routes: Record<string, Route> = {
   'GET /uploads/{uploadId}/report': uploadReportRoute,
   'GET /templates/{templateName}': templateRoute,
   'GET /programme': programmeRoute,
-};
-
-/** Staff and unit endpoints; each route checks role and unit itself, from the authorizer's claims. */
-export const handler = httpHandler(async (event) => {
-  const route = routes[event.routeKey];
-  if (!route) throw new DomainError('NOT_FOUND', '接口不存在', 404);
-  return route(event, principalOf(event));
 });
 
 const programmeYear = () => loadConfig().PROGRAMME_YEAR;

@@ -12,26 +12,18 @@ import { ATTENDANCE_STATUSES } from '../../shared/domain/attendance';
 import { classStatus, rosterEntry, SAMPLE_DATA_NOTICE, sessionViews } from '../../shared/domain/classes/class-view';
 import { DomainError } from '../../shared/domain/errors';
 import { buildSignInSheet, signInRowOf } from '../../shared/forms/sign-in-sheet';
-import { type HttpResult, httpHandler, json } from '../../shared/http/http-handler';
-import { type AuthorizedEvent, type Principal, principalOf, requireClassAccess } from '../../shared/http/principal';
+import { type HttpResult, json, routeHandler } from '../../shared/http/http-handler';
+import { type AuthorizedEvent, type Principal, requireClassAccess } from '../../shared/http/principal';
 import { classNumberParameter, parseBody, parseQuery, pathParameter } from '../../shared/http/request-parsing';
 
-type Route = (event: AuthorizedEvent, principal: Principal) => Promise<HttpResult>;
-
-const routes: Record<string, Route> = {
+/** Classes, rosters, sign-in and closing: staff for every class, a host institution for its own classes. */
+export const handler = routeHandler({
   'GET /classes': listClassesRoute,
   'GET /classes/{classNumber}/roster': rosterRoute,
   'GET /classes/{classNumber}/roster.xlsx': signInSheetRoute,
   'PUT /classes/{classNumber}/attendance': attendanceRoute,
   'POST /classes/{classNumber}/close': closeRoute,
   'POST /classes/{classNumber}/leave/{registrationId}/acknowledge': acknowledgeLeaveRoute,
-};
-
-/** Classes, rosters, sign-in and closing: staff for every class, a host institution for its own classes. */
-export const handler = httpHandler(async (event) => {
-  const route = routes[event.routeKey];
-  if (!route) throw new DomainError('NOT_FOUND', '接口不存在', 404);
-  return route(event, principalOf(event));
 });
 
 const year = () => loadConfig().PROGRAMME_YEAR;

@@ -6,7 +6,7 @@ import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { logger } from '../adapters/logger';
 import { DomainError } from '../domain/errors';
-import type { AuthorizedEvent } from './principal';
+import { type AuthorizedEvent, type Principal, principalOf } from './principal';
 
 export type HttpResult = {
   statusCode: number;
@@ -52,4 +52,18 @@ function errorsAsJson(): middy.MiddlewareObj<AuthorizedEvent, APIGatewayProxyRes
       request.response = json(500, { code: 'INTERNAL', message: '服务器内部错误，请稍后重试', correlationId });
     },
   };
+}
+
+export type Route = (event: AuthorizedEvent, principal: Principal) => Promise<HttpResult>;
+
+/**
+ * One function serving several routes of the shared route table (infra/routes.ts): API Gateway names the route in
+ * `routeKey`, so dispatch is a lookup; the caller's principal comes from the authorizer's claims.
+ */
+export function routeHandler(routes: Readonly<Record<string, Route>>) {
+  return httpHandler(async (event) => {
+    const route = routes[event.routeKey];
+    if (!route) throw new DomainError('NOT_FOUND', '接口不存在', 404);
+    return route(event, principalOf(event));
+  });
 }
