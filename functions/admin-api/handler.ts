@@ -12,6 +12,7 @@ import {
   transitionRegistration,
   writeTransaction,
 } from '../../shared/adapters/registration-store';
+import { logger } from '../../shared/adapters/logger';
 import { getUpload } from '../../shared/adapters/upload-store';
 import { failWorkflowTask, isSpentToken, resumeWorkflow } from '../../shared/adapters/workflow-client';
 import { getTaskToken, tokenCondition, type WaitingTask } from '../../shared/adapters/workflow-tokens';
@@ -246,15 +247,17 @@ async function withdrawRoute(event: AuthorizedEvent, principal: Principal): Prom
   }
   const waiting = await getTaskToken(registrationId);
   const { freedClass } = await releaseRegistration(registration, 'withdrawn', now, principal.subject, body.reason);
+  // The withdrawal is recorded: the seat goes to the waitlist first, then the waiting workflow is ended.
+  if (freedClass) await offerFreedSeats(registration.year);
   if (waiting) {
     await failWorkflowTask(waiting.taskToken, WORKFLOW_ERRORS.withdrawn, 'withdrawn by the recommending unit').catch(
       (error: Error) => {
-        // The wait already ended (answered or timed out); the next step sees the withdrawn status instead.
-        if (!isSpentToken(error)) throw error;
+        // Spent: the wait already ended, and the next step sees the withdrawn status. Otherwise the workflow finds
+        // the withdrawal when its wait times out; the unit's answer stays true either way.
+        if (!isSpentToken(error)) logger.warn('Could not end the waiting workflow', { registrationId, error });
       },
     );
   }
-  if (freedClass) await offerFreedSeats(registration.year);
   return json(202, { registrationId, status: 'withdrawn' });
 }
 
@@ -293,8 +296,12 @@ async function retryRoute(event: AuthorizedEvent, principal: Principal): Promise
     throw new DomainError('NOT_FAILED', `该报名当前状态为 ${registration.status}，没有可重试的失败步骤`, 409);
   }
   const { step, from } = registration.failure;
+  const now = systemClock.now();
+  if (registration.awaitingUntil && Date.parse(registration.awaitingUntil) <= now.getTime()) {
+    throw new DomainError('RECOVERY_EXPIRED', '该失败记录已超过重试期限，请撤回后重新报名', 409);
+  }
   try {
-    await transitionRegistration(registration, systemClock.now(), {
+    await transitionRegistration(registration, now, {
       to: from,
       by: principal.subject,
       reason: `重试失败步骤 ${step}`,

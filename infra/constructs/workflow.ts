@@ -137,7 +137,7 @@ export class Workflow extends Construct {
     recordFailure.next(awaitRecovery);
 
     // The withdrawal itself is done (seat and locks released) before this notice; if the notice cannot be sent
-    // after its retries, the execution ends failed (the ExecutionsFailed alarm) rather than parking for a retry
+    // after its retries, the execution ends failed (the FailedExecutions alarm) rather than parking for a retry
     // whose only outcome could be another withdrawal notice.
     const notifyWithdrawn = notify('NotifyWithdrawn', 'withdrawn');
     notifyWithdrawn.next(new sfn.Succeed(this, 'Withdrawn'));

@@ -3,7 +3,7 @@ import { dynamoClient } from './aws-clients';
 import { loadConfig } from './config';
 import { keys } from './keys';
 
-/** Certificate numbers run per class without gaps from concurrent issuers. */
+/** Certificate numbers run per class, unique and increasing under concurrent issuers (a failed issue may skip one). */
 export async function nextCertificateSequence(year: number, classNumber: number): Promise<number> {
   const result = await dynamoClient().send(
     new UpdateCommand({

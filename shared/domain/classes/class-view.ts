@@ -7,7 +7,7 @@ import { type ClassSession, classSessions, hasStarted, isRecordable } from './cl
 
 /** Attachments 1–4 of the notice were never published: say so wherever the sample schedule is shown. */
 export const SAMPLE_DATA_NOTICE =
-  '通知附件1（培训时间安排）和附件2（名额分配）未公开发布：当前期次、承办机构、日期和名额为示例数据，待管理人员在培训计划设置中替换。';
+  '通知附件1–4（培训时间安排、名额分配、信息表、报名表）未公开发布：当前期次、承办机构、日期和名额为示例数据，须由管理人员以正式培训计划替换后方可作准。';
 
 export type ClassStatus = 'open' | 'in-session' | 'closing' | 'closed';
 
