@@ -1,6 +1,5 @@
 import { randomInt } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
 import { nextCertificateSequence } from '../../shared/adapters/certificate-store';
@@ -49,7 +48,6 @@ class WorkflowStepError extends Error {
 /** The steps of the trainee workflow. Inputs and outputs carry ids and figures only. */
 export const handler = middy()
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics))
   .handler(async (event: unknown) => {
     const task = taskSchema.parse(event);
     logger.appendKeys({ registrationId: task.registrationId, action: task.action });
@@ -203,6 +201,8 @@ const steps: Record<Task['action'], Step> = {
     });
     // One series (service dimension only) so a single alarm sees every step; the step is in the log and history.
     metrics.addMetric('RegistrationsFailed', 'Count', 1);
+    // Published here rather than by middleware: the other steps have no metric, and an empty flush only warns.
+    metrics.publishStoredMetrics();
     logger.warn('Registration failed after retries', { step, error: task.error });
     return {};
   },

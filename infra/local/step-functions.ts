@@ -21,6 +21,11 @@ interface Execution {
   cause?: string;
   abort: () => void;
   readonly visited: string[];
+  /**
+   * State transitions as Step Functions bills them: every state entered (Task, Choice, Pass, Succeed, Fail) and
+   * every Retry attempt, counted from the library's event log (`StateEntered`, `StateRetried`). For benchmarks.
+   */
+  stateTransitions: number;
   /** Parked in a callback state: its Lambda has stored the task token, and it waits for a person. */
   waiting: boolean;
 }
@@ -234,6 +239,7 @@ export class LocalStepFunctions {
       status: 'RUNNING',
       abort: () => undefined,
       visited: [],
+      stateTransitions: 0,
       waiting: false,
     };
     const run = this.machine.run(parsedInput, {
@@ -253,6 +259,7 @@ export class LocalStepFunctions {
       },
     });
     execution.abort = run.abort;
+    void countStateTransitions(run.eventLogs, execution);
     this.executions.set(name, execution);
     run.result.then(
       (output) => {
@@ -369,6 +376,13 @@ export class LocalStepFunctions {
   private dropCallbacksOf(executionArn: string): void {
     for (const [token, pending] of this.callbacks)
       if (pending.executionArn === executionArn) this.callbacks.delete(token);
+  }
+}
+
+/** Drains the execution's event log (which otherwise only grows) into its billed-transition count. */
+async function countStateTransitions(events: AsyncIterable<{ readonly type: string }>, execution: Execution) {
+  for await (const event of events) {
+    if (event.type === 'StateEntered' || event.type === 'StateRetried') execution.stateTransitions++;
   }
 }
 
