@@ -15,7 +15,7 @@ import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { BUCKET_NAME, LocalCloud, PROGRAMME_YEAR, TABLE_NAME } from '../infra/local/cloud';
 import { dynamoClient, s3Client } from '../shared/adapters/aws-clients';
 import { keys } from '../shared/adapters/keys';
-import { ROWS_PER_TRANSACTION, recordRegistrations } from '../shared/adapters/registration-store';
+import { ROWS_PER_TRANSACTION, recordRegistrations } from '../shared/adapters/registration-recording';
 import type { Registration } from '../shared/domain/trainee-registration';
 import { defaultProgramme, saveProgramme } from '../shared/adapters/programme-store';
 import type { Programme } from '../shared/domain/programme';

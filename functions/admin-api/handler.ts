@@ -2,20 +2,14 @@ import { z } from 'zod';
 import { releaseRegistration } from '../../shared/adapters/class-seats';
 import { systemClock } from '../../shared/adapters/clock';
 import { loadConfig } from '../../shared/adapters/config';
-import { historyPut, listHistory } from '../../shared/adapters/history-store';
-import { keys } from '../../shared/adapters/keys';
+import { listHistory } from '../../shared/adapters/history-store';
 import { loadProgramme } from '../../shared/adapters/programme-store';
 import { listRegistrations } from '../../shared/adapters/registration-queries';
-import {
-  getRegistration,
-  TransactionRefused,
-  transitionRegistration,
-  writeTransaction,
-} from '../../shared/adapters/registration-store';
+import { getRegistration, TransactionRefused, transitionRegistration } from '../../shared/adapters/registration-store';
 import { logger } from '../../shared/adapters/logger';
 import { getUpload } from '../../shared/adapters/upload-store';
 import { failWorkflowTask, isSpentToken, resumeWorkflow } from '../../shared/adapters/workflow-client';
-import { getTaskToken, tokenCondition, type WaitingTask } from '../../shared/adapters/workflow-tokens';
+import { claimTaskToken, getTaskToken, tokenCondition } from '../../shared/adapters/workflow-tokens';
 import { grantLeave } from '../../shared/classes/leave-service';
 import { requireProgramme } from '../../shared/classes/programme-context';
 import { offerFreedSeats } from '../../shared/classes/waitlist-service';
@@ -161,17 +155,19 @@ async function reviewRoute(event: AuthorizedEvent, principal: Principal): Promis
     at,
     ...(body.reason ? { reason: body.reason } : {}),
   };
-  await claimToken(registration, waiting, { review }, () =>
-    historyPut(registrationId, {
+  const claimed = await claimTaskToken(
+    registration,
+    waiting,
+    { review },
+    {
       at,
       kind: 'reviewed',
       by: principal.subject,
       value: body.decision,
       reason: body.reason,
-    }),
-  ).catch((error) => {
-    throw error instanceof DomainError && error.code === 'STATUS_CHANGED' ? notAwaiting() : error;
-  });
+    },
+  );
+  if (!claimed) throw notAwaiting();
   try {
     if (body.decision === 'approved') {
       await resumeWorkflow(waiting.taskToken, { decision: 'approved' });
@@ -185,36 +181,6 @@ async function reviewRoute(event: AuthorizedEvent, principal: Principal): Promis
     throw error;
   }
   return json(202, { registrationId, decision: body.decision });
-}
-
-/** Takes the stored token for this caller alone, recording what it decided, or fails with STATUS_CHANGED. */
-async function claimToken(
-  registration: Registration,
-  waiting: WaitingTask,
-  set: Record<string, unknown>,
-  event: () => ReturnType<typeof historyPut>,
-): Promise<void> {
-  const condition = tokenCondition(waiting);
-  const names: Record<string, string> = { '#status': 'status' };
-  const values: Record<string, unknown> = { ':from': registration.status, ...condition.values };
-  const sets = Object.entries(set).map(([name, value]) => {
-    names[`#${name}`] = name;
-    values[`:${name}`] = value;
-    return `#${name} = :${name}`;
-  });
-  await writeTransaction([
-    {
-      Update: {
-        TableName: loadConfig().TABLE_NAME,
-        Key: keys.registration(registration.registrationId),
-        UpdateExpression: `${sets.length ? `SET ${sets.join(', ')} ` : ''}REMOVE taskToken, awaiting, awaitingUntil`,
-        ConditionExpression: `#status = :from AND ${condition.expression}`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      },
-    },
-    event(),
-  ]);
 }
 
 const withdrawSchema = z.object({ reason: z.string().trim().max(500).optional() });

@@ -1,10 +1,14 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { RegistrationStatus } from '../domain/trainee-registration';
+import { DomainError } from '../domain/errors';
+import type { HistoryEvent } from '../domain/registration-history';
+import type { Registration, RegistrationStatus } from '../domain/trainee-registration';
 import type { AwaitStage } from '../domain/workflow';
 import { dynamoClient } from './aws-clients';
 import { loadConfig } from './config';
+import { historyPut } from './history-store';
 import { keys } from './keys';
+import { writeTransaction } from './registration-store';
 
 const table = () => loadConfig().TABLE_NAME;
 
@@ -75,4 +79,43 @@ export function tokenCondition(task: WaitingTask) {
     expression: 'taskToken = :token AND awaiting = :stage',
     values: { ':token': task.taskToken, ':stage': task.awaiting },
   };
+}
+
+/**
+ * Takes the stored token for one caller alone, recording what it decided and its history event in the same
+ * transaction: of two people answering the same wait, one gets the token and the other `false`.
+ */
+export async function claimTaskToken(
+  registration: Registration,
+  waiting: WaitingTask,
+  set: Readonly<Record<string, unknown>>,
+  event: HistoryEvent,
+): Promise<boolean> {
+  const condition = tokenCondition(waiting);
+  const names: Record<string, string> = { '#status': 'status' };
+  const values: Record<string, unknown> = { ':from': registration.status, ...condition.values };
+  const sets = Object.entries(set).map(([name, value]) => {
+    names[`#${name}`] = name;
+    values[`:${name}`] = value;
+    return `#${name} = :${name}`;
+  });
+  try {
+    await writeTransaction([
+      {
+        Update: {
+          TableName: table(),
+          Key: keys.registration(registration.registrationId),
+          UpdateExpression: `${sets.length ? `SET ${sets.join(', ')} ` : ''}REMOVE taskToken, awaiting, awaitingUntil`,
+          ConditionExpression: `#status = :from AND ${condition.expression}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+      },
+      historyPut(registration.registrationId, event),
+    ]);
+    return true;
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'STATUS_CHANGED') return false;
+    throw error;
+  }
 }

@@ -1,11 +1,8 @@
-import { getClassState, classOpenCheck } from '../adapters/class-seats';
+import { type SessionWrite, writeSessionRecords } from '../adapters/attendance-store';
+import { getClassState } from '../adapters/class-seats';
 import { listClassRoster } from '../adapters/class-roster';
 import { systemClock } from '../adapters/clock';
-import { loadConfig } from '../adapters/config';
-import { historyPut } from '../adapters/history-store';
-import { keys } from '../adapters/keys';
-import { type TransactItem, TransactionRefused, writeTransaction } from '../adapters/registration-store';
-import { type AttendanceRecord, type AttendanceStatus, isAttendanceStatus } from '../domain/attendance';
+import { type AttendanceStatus, isAttendanceStatus } from '../domain/attendance';
 import { findSession, isRecordable } from '../domain/classes/class-sessions';
 import { DomainError } from '../domain/errors';
 import type { Registration } from '../domain/trainee-registration';
@@ -22,9 +19,6 @@ export interface AttendanceOutcome {
   readonly corrected: number;
   readonly unchanged: number;
 }
-
-/** DynamoDB's limit per transaction; one slot is the class's open check. */
-const ITEMS_PER_TRANSACTION = 100;
 
 /** Trainees whose sign-in can still be taken: in the class and not ended some other way. */
 const ON_ROSTER = new Set(['assigned', 'failed']);
@@ -85,7 +79,7 @@ export async function recordAttendance(request: {
   }
 
   const at = now.toISOString();
-  const writes: TransactItem[][] = [];
+  const writes: SessionWrite[] = [];
   let recorded = 0;
   let corrected = 0;
   let unchanged = 0;
@@ -96,88 +90,25 @@ export async function recordAttendance(request: {
       unchanged++;
       continue;
     }
-    const value: AttendanceRecord = {
-      status: record.status,
-      recordedBy: actor,
-      recordedAt: at,
-      ...(record.note ? { note: record.note } : {}),
-    };
-    const items: TransactItem[] = [sessionUpdate(registration, session.session, value, previous)];
-    if (previous) {
-      corrected++;
-      items.push(
-        historyPut(registration.registrationId, {
-          at,
-          kind: 'attendance-corrected',
-          by: actor,
-          session: session.session,
-          previous: { status: previous.status, recordedBy: previous.recordedBy, recordedAt: previous.recordedAt },
-          value: record.status,
-          reason: record.note,
-        }),
-      );
-    } else {
-      recorded++;
-    }
-    writes.push(items);
+    if (previous) corrected++;
+    else recorded++;
+    writes.push({
+      registration,
+      previous,
+      value: {
+        status: record.status,
+        recordedBy: actor,
+        recordedAt: at,
+        ...(record.note ? { note: record.note } : {}),
+      },
+    });
   }
-
-  for (const chunk of chunksOf(writes, ITEMS_PER_TRANSACTION - 1)) {
-    try {
-      await writeTransaction([classOpenCheck(year, classNumber), ...chunk]);
-    } catch (error) {
-      if (error instanceof TransactionRefused && error.failedAt(0)) throw classClosed(classNumber);
-      if (error instanceof TransactionRefused || (error instanceof DomainError && error.code === 'STATUS_CHANGED')) {
-        throw new DomainError('ATTENDANCE_CONFLICT', '考勤正被他人同时修改，本次未保存，请刷新名单后重新提交', 409);
-      }
-      throw error;
-    }
+  const outcome = await writeSessionRecords(year, classNumber, session.session, writes);
+  if (outcome === 'class-closed') throw classClosed(classNumber);
+  if (outcome === 'conflict') {
+    throw new DomainError('ATTENDANCE_CONFLICT', '考勤正被他人同时修改，本次未保存，请刷新名单后重新提交', 409);
   }
   return { recorded, corrected, unchanged };
-}
-
-function sessionUpdate(
-  registration: Registration,
-  session: number,
-  value: AttendanceRecord,
-  previous: AttendanceRecord | undefined,
-): TransactItem {
-  const hasMap = registration.attendance !== undefined;
-  return {
-    Update: {
-      TableName: loadConfig().TABLE_NAME,
-      Key: keys.registration(registration.registrationId),
-      UpdateExpression: hasMap ? 'SET attendance.#session = :value' : 'SET attendance = :map',
-      ConditionExpression: [
-        'attribute_exists(pk)',
-        hasMap ? 'attribute_exists(attendance)' : 'attribute_not_exists(attendance)',
-        previous
-          ? 'attendance.#session.recordedAt = :previousAt'
-          : hasMap
-            ? 'attribute_not_exists(attendance.#session)'
-            : '',
-      ]
-        .filter(Boolean)
-        .join(' AND '),
-      ExpressionAttributeNames: hasMap ? { '#session': String(session) } : undefined,
-      ExpressionAttributeValues: {
-        ...(hasMap ? { ':value': value } : { ':map': { [String(session)]: value } }),
-        ...(previous ? { ':previousAt': previous.recordedAt } : {}),
-      },
-    },
-  };
-}
-
-function* chunksOf<T>(groups: readonly T[][], size: number): Generator<T[]> {
-  let current: T[] = [];
-  for (const group of groups) {
-    if (current.length + group.length > size) {
-      yield current;
-      current = [];
-    }
-    current.push(...group);
-  }
-  if (current.length > 0) yield current;
 }
 
 export function classClosed(classNumber: number): DomainError {

@@ -1,17 +1,13 @@
 import pLimit from 'p-limit';
+import { markCloseResumed } from '../adapters/attendance-store';
 import { beginClose, finishClose } from '../adapters/class-seats';
 import { listClassRoster } from '../adapters/class-roster';
 import { systemClock } from '../adapters/clock';
-import { loadConfig } from '../adapters/config';
-import { historyPut } from '../adapters/history-store';
-import { keys } from '../adapters/keys';
-import { TransactionRefused, writeTransaction } from '../adapters/registration-store';
 import { getTaskToken } from '../adapters/workflow-tokens';
 import { isSpentToken, resumeWorkflow } from '../adapters/workflow-client';
 import { evaluateCompletion } from '../domain/attendance';
 import { lastSessionEnded } from '../domain/classes/class-sessions';
 import { DomainError } from '../domain/errors';
-import type { Registration } from '../domain/trainee-registration';
 import { AWAIT_STAGES } from '../domain/workflow';
 import { requireClass } from './programme-context';
 
@@ -78,7 +74,7 @@ export async function closeClass(request: {
             if (!isSpentToken(error)) throw error;
           }
         }
-        if (await markResumed(registration, now, actor, result.complete)) resumed++;
+        if ((await markCloseResumed(registration, now.toISOString(), actor, result.complete)) === 'written') resumed++;
         else alreadyResumed++;
       }),
     ),
@@ -97,34 +93,4 @@ export async function closeClass(request: {
     resumed,
     alreadyResumed,
   };
-}
-
-/** Records on the registration that the close reached it, with its history event; false if a racing close did. */
-async function markResumed(registration: Registration, now: Date, actor: string, complete: boolean): Promise<boolean> {
-  const at = now.toISOString();
-  try {
-    await writeTransaction([
-      {
-        Update: {
-          TableName: loadConfig().TABLE_NAME,
-          Key: keys.registration(registration.registrationId),
-          UpdateExpression: 'SET closeResumedAt = :at',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(closeResumedAt)',
-          ExpressionAttributeValues: { ':at': at },
-        },
-      },
-      historyPut(registration.registrationId, {
-        at,
-        kind: 'class-closed',
-        by: actor,
-        reason: complete ? '达到结业要求' : '未达到结业要求',
-      }),
-    ]);
-    return true;
-  } catch (error) {
-    if (error instanceof TransactionRefused || (error instanceof DomainError && error.code === 'STATUS_CHANGED')) {
-      return false;
-    }
-    throw error;
-  }
 }

@@ -1,9 +1,7 @@
-import { classOpenCheck, getClassState } from '../adapters/class-seats';
+import { writeLeaveAcknowledgement, writeLeaveGrants } from '../adapters/attendance-store';
+import { getClassState } from '../adapters/class-seats';
 import { systemClock } from '../adapters/clock';
-import { loadConfig } from '../adapters/config';
-import { historyPut } from '../adapters/history-store';
-import { keys } from '../adapters/keys';
-import { getRegistration, TransactionRefused, writeTransaction } from '../adapters/registration-store';
+import { getRegistration } from '../adapters/registration-store';
 import type { LeaveGrant } from '../domain/attendance';
 import { findSession, hasBegun } from '../domain/classes/class-sessions';
 import { DomainError } from '../domain/errors';
@@ -51,44 +49,10 @@ export async function grantLeave(request: {
   }
   const grantedAt = now.toISOString();
   const grant: LeaveGrant = { reason, unit: request.unit, grantedBy: actor, grantedAt };
-  const names: Record<string, string> = { '#status': 'status', '#leave': 'leave' };
-  const values: Record<string, unknown> = { ':assigned': 'assigned' };
-  const sets: string[] = [];
-  const conditions = ['#status = :assigned'];
-  if (registration.leave) {
-    conditions.push('attribute_exists(#leave)');
-    sessions.forEach((number, index) => {
-      names[`#s${index}`] = String(number);
-      values[`:g${index}`] = grant;
-      sets.push(`#leave.#s${index} = :g${index}`);
-      conditions.push(`attribute_not_exists(#leave.#s${index})`);
-    });
-  } else {
-    conditions.push('attribute_not_exists(#leave)');
-    values[':leave'] = Object.fromEntries(sessions.map((number) => [String(number), grant]));
-    sets.push('#leave = :leave');
-  }
-  try {
-    await writeTransaction([
-      classOpenCheck(registration.year, registration.classNumber),
-      {
-        Update: {
-          TableName: loadConfig().TABLE_NAME,
-          Key: keys.registration(registration.registrationId),
-          UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: conditions.join(' AND '),
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        },
-      },
-      historyPut(registration.registrationId, { at: grantedAt, kind: 'leave-granted', by: actor, sessions, reason }),
-    ]);
-  } catch (error) {
-    if (error instanceof TransactionRefused && error.failedAt(0)) throw classClosed(registration.classNumber);
-    if (error instanceof TransactionRefused) {
-      throw new DomainError('STATUS_CHANGED', '该学员的状态或请假记录刚刚发生变化，请刷新后重试', 409);
-    }
-    throw error;
+  const outcome = await writeLeaveGrants(registration, sessions, grant);
+  if (outcome === 'class-closed') throw classClosed(registration.classNumber);
+  if (outcome === 'conflict') {
+    throw new DomainError('STATUS_CHANGED', '该学员的状态或请假记录刚刚发生变化，请刷新后重试', 409);
   }
   return { sessions, grantedAt };
 }
@@ -110,38 +74,8 @@ export async function acknowledgeLeave(request: {
     .sort((a, b) => a - b);
   if (pending.length === 0) throw new DomainError('NO_LEAVE_TO_ACKNOWLEDGE', '该学员没有待确认的请假', 409);
   const acknowledgedAt = systemClock.now().toISOString();
-  const names: Record<string, string> = { '#leave': 'leave' };
-  const sets: string[] = [];
-  const conditions: string[] = [];
-  pending.forEach((session, index) => {
-    names[`#s${index}`] = String(session);
-    sets.push(`#leave.#s${index}.acknowledgedBy = :by, #leave.#s${index}.acknowledgedAt = :at`);
-    conditions.push(`attribute_exists(#leave.#s${index}) AND attribute_not_exists(#leave.#s${index}.acknowledgedAt)`);
-  });
-  try {
-    await writeTransaction([
-      {
-        Update: {
-          TableName: loadConfig().TABLE_NAME,
-          Key: keys.registration(registration.registrationId),
-          UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: conditions.join(' AND '),
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: { ':by': request.actor, ':at': acknowledgedAt },
-        },
-      },
-      historyPut(registration.registrationId, {
-        at: acknowledgedAt,
-        kind: 'leave-acknowledged',
-        by: request.actor,
-        sessions: pending,
-      }),
-    ]);
-  } catch (error) {
-    if (error instanceof TransactionRefused) {
-      throw new DomainError('STATUS_CHANGED', '请假记录刚刚发生变化，请刷新后重试', 409);
-    }
-    throw error;
+  if ((await writeLeaveAcknowledgement(registration, pending, request.actor, acknowledgedAt)) !== 'written') {
+    throw new DomainError('STATUS_CHANGED', '请假记录刚刚发生变化，请刷新后重试', 409);
   }
   return { sessions: pending, acknowledgedAt };
 }

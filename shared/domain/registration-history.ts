@@ -11,8 +11,7 @@ export type HistoryKind =
   | 'leave-granted'
   | 'leave-acknowledged'
   | 'attendance-corrected'
-  | 'class-closed'
-  | 'retried';
+  | 'class-closed';
 
 export interface HistoryEvent {
   readonly at: string;
@@ -38,7 +37,6 @@ const KIND_LABELS: Record<HistoryKind, string> = {
   'leave-acknowledged': '班级确认请假报备',
   'attendance-corrected': '考勤更正',
   'class-closed': '结班',
-  retried: '重试失败步骤',
 };
 
 export function historyKindLabel(kind: HistoryKind): string {

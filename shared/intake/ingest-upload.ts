@@ -7,7 +7,7 @@ import { sendMail } from '../adapters/mailer';
 import { personHashKey } from '../adapters/person-hash-key';
 import { loadProgramme } from '../adapters/programme-store';
 import { getUnitQuotaState } from '../adapters/quota-store';
-import { type RecordOutcome, type RecordRequest, recordRegistrations } from '../adapters/registration-store';
+import { type RecordOutcome, type RecordRequest, recordRegistrations } from '../adapters/registration-recording';
 import { getUnitContact, saveUnitContact } from '../adapters/unit-contact-store';
 import { headUpload, readUpload, writeReportFile } from '../adapters/upload-files';
 import { completeUpload, getUpload } from '../adapters/upload-store';

@@ -8,7 +8,7 @@ import {
   ROWS_PER_TRANSACTION,
   type RecordRequest,
   recordRegistrations,
-} from '../../../shared/adapters/registration-store';
+} from '../../../shared/adapters/registration-recording';
 import type { Registration } from '../../../shared/domain/trainee-registration';
 
 const dynamo = mockClient(DynamoDBDocumentClient);

@@ -50,15 +50,13 @@ vi.mock('../../../shared/adapters/workflow-client', () => ({
   },
   isSpentToken: (error: Error) => error.name === 'TaskTimedOut',
 }));
-vi.mock('../../../shared/adapters/registration-store', () => ({
-  TransactionRefused: class extends Error {},
-  writeTransaction: async (items: { Update?: { Key: { pk: string } } }[]) => {
-    const id = String(items[0]?.Update?.Key.pk).replace('REG#', '');
-    if (state.resumedAt.has(id)) throw new (class TransactionRefused extends Error {})();
-    state.resumedAt.set(id, state.now.toISOString());
+vi.mock('../../../shared/adapters/attendance-store', () => ({
+  markCloseResumed: async (registration: Registration) => {
+    if (state.resumedAt.has(registration.registrationId)) return 'conflict';
+    state.resumedAt.set(registration.registrationId, state.now.toISOString());
+    return 'written';
   },
 }));
-vi.mock('../../../shared/adapters/history-store', () => ({ historyPut: () => ({ Put: {} }) }));
 
 const { closeClass } = await import('../../../shared/classes/close-class');
 
