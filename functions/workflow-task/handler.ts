@@ -131,15 +131,15 @@ const steps: Record<Task['action'], Step> = {
   },
 
   async endWaitlist(_task, registration) {
-    if (registration.status !== 'waitlisted' && registration.status !== 'nominated') return { released: false };
-    await releaseRegistration(
-      registration,
-      'not-placed',
-      systemClock.now(),
-      SYSTEM_ACTOR,
-      '最后一期已开班，候补未获名额',
-    );
-    return { released: true };
+    const now = systemClock.now();
+    if (registration.status === 'assigned' && registration.classNumber) {
+      const programme = await requireProgramme(registration.year);
+      return assigned(requireClass(programme, registration.classNumber), now);
+    }
+    if (registration.status === 'waitlisted' || registration.status === 'nominated') {
+      await releaseRegistration(registration, 'not-placed', now, SYSTEM_ACTOR, '最后一期已开班，候补未获名额');
+    }
+    return { outcome: 'not-placed' } satisfies AssignmentResult;
   },
 
   async awaitClassClose(task, registration) {

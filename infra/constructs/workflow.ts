@@ -163,7 +163,7 @@ export class Workflow extends Construct {
       { path: '$.assignment.waitTimeoutSeconds' },
       '$.assignment',
     );
-    const endWaitlist = step('EndWaitlist', 'endWaitlist');
+    const endWaitlist = step('EndWaitlist', 'endWaitlist', '$.assignment');
     const notifyNotPlaced = notify('NotifyNotPlaced', 'not-placed');
     const notifyAssigned = notify('NotifyAssigned', 'assigned');
     const awaitClassClose = awaitPerson(
@@ -256,7 +256,12 @@ export class Workflow extends Construct {
       .otherwise(notifyIncomplete.next(new sfn.Succeed(this, 'Incomplete')));
     notifyAssigned.next(awaitClassClose).next(evaluateAttendance).next(completed);
     awaitSeat.next(notifyAssigned);
-    endWaitlist.next(notifyNotPlaced).next(new sfn.Succeed(this, 'NotPlaced'));
+    // A promotion whose resumption was lost still reached the registration: the wait's end finds it assigned.
+    endWaitlist.next(
+      new sfn.Choice(this, 'PlacedAfterAll?')
+        .when(sfn.Condition.stringEquals('$.assignment.outcome', 'assigned'), notifyAssigned)
+        .otherwise(notifyNotPlaced.next(new sfn.Succeed(this, 'NotPlaced'))),
+    );
     expireReview.next(notifyExpired).next(new sfn.Succeed(this, 'Expired'));
     releaseSeat.next(notifyRejected).next(new sfn.Succeed(this, 'Rejected'));
 

@@ -64,6 +64,7 @@ async function resumeWaiting(registrationId: string, trainingClass: TrainingClas
   try {
     await resumeWorkflow(waiting.taskToken, result);
   } catch (error) {
-    if (!isSpentToken(error)) throw error;
+    // The seat is taken either way: if the resumption is lost, the wait's end (EndWaitlist) finds the assignment.
+    if (!isSpentToken(error)) logger.error('Could not resume a promoted trainee', { registrationId, error });
   }
 }
