@@ -227,7 +227,12 @@ export class Workflow extends Construct {
     awaitReview.addCatch(releaseSeat, { errors: [WORKFLOW_ERRORS.rejected], resultPath: '$.error' });
     awaitSeat.addCatch(endWaitlist, { errors: ['States.Timeout'], resultPath: '$.error' });
     awaitClassClose.addCatch(evaluateAttendance, { errors: ['States.Timeout'], resultPath: '$.error' });
-    awaitRecovery.addCatch(failed, { errors: ['States.Timeout'], resultPath: '$.error' });
+    // The registration already shows `failed` with its step; an execution nobody retried or withdrew within the
+    // window ends without calling that a new failure: time passing is never one.
+    awaitRecovery.addCatch(new sfn.Succeed(this, 'RecoveryWindowClosed'), {
+      errors: ['States.Timeout'],
+      resultPath: '$.error',
+    });
     awaitRecovery.addCatch(notifyWithdrawn, { errors: [WORKFLOW_ERRORS.withdrawn], resultPath: '$.error' });
     awaitRecovery.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.error' });
 
