@@ -6,6 +6,9 @@ export const FUNCTION_NAMES = [
   'ingest-upload',
   'admin-api',
   'class-api',
+  'public-api',
+  'certificate-api',
+  'evaluation-api',
   'workflow-task',
   'send-notice',
 ] as const;

@@ -3,12 +3,19 @@ import type { FunctionName } from './function-names';
 /**
  * The HTTP API's routes, declared once: the CDK admin-api construct creates them behind the JWT authorizer and
  * the local HTTP server serves the same table. Role and unit checks happen in the handlers, which see the claims.
+ * Public routes (certificate verification, evaluation by personal link) have no authorizer: they are served by
+ * their own function, which shares no role with the signed-in routes, and are throttled harder.
  */
 export interface RouteDefinition {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   readonly path: string;
   readonly target: FunctionName;
+  /** Public: no sign-in. Every other route requires a valid token. */
+  readonly public?: true;
 }
+
+/** Requests per second (and burst) allowed on each public route, across all callers. */
+export const PUBLIC_ROUTE_THROTTLE = { rateLimit: 5, burstLimit: 10 } as const;
 
 export const ROUTES: readonly RouteDefinition[] = [
   { method: 'POST', path: '/uploads', target: 'upload-url' },
@@ -26,6 +33,18 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'PUT', path: '/classes/{classNumber}/attendance', target: 'class-api' },
   { method: 'POST', path: '/classes/{classNumber}/close', target: 'class-api' },
   { method: 'POST', path: '/classes/{classNumber}/leave/{registrationId}/acknowledge', target: 'class-api' },
+  { method: 'GET', path: '/registrations/{registrationId}/certificate.pdf', target: 'certificate-api' },
+  { method: 'POST', path: '/certificates/{number}/revoke', target: 'certificate-api' },
+  { method: 'POST', path: '/certificates/{number}/reissue', target: 'certificate-api' },
+  { method: 'GET', path: '/classes/{classNumber}/certificates.zip', target: 'certificate-api' },
+  { method: 'GET', path: '/classes/{classNumber}/evaluation', target: 'evaluation-api' },
+  { method: 'GET', path: '/classes/{classNumber}/evaluation.xlsx', target: 'evaluation-api' },
+  { method: 'POST', path: '/classes/{classNumber}/evaluation/reminders', target: 'evaluation-api' },
+  { method: 'GET', path: '/evaluation', target: 'evaluation-api' },
+  { method: 'GET', path: '/verify/{number}', target: 'public-api', public: true },
+  { method: 'GET', path: '/certificates/{number}/certificate.pdf', target: 'public-api', public: true },
+  { method: 'GET', path: '/evaluation/{token}', target: 'public-api', public: true },
+  { method: 'POST', path: '/evaluation/{token}', target: 'public-api', public: true },
   { method: 'GET', path: '/templates/{templateName}', target: 'admin-api' },
   { method: 'GET', path: '/programme', target: 'admin-api' },
 ];

@@ -1,5 +1,8 @@
 import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { createRequire } from 'node:module';
+import { basename } from 'node:path';
 import type { Construct } from 'constructs';
+import { CERTIFICATE_FONT_MODULE } from '../shared/certificates/certificate-pdf';
 import { AdminApi } from './constructs/admin-api';
 import { Intake } from './constructs/intake';
 import { Notices } from './constructs/notices';
@@ -25,6 +28,9 @@ export class TrainingStack extends Stack {
   readonly api: AdminApi;
   readonly adminFunction: TrainingFunction;
   readonly classFunction: TrainingFunction;
+  readonly certificateFunction: TrainingFunction;
+  readonly publicFunction: TrainingFunction;
+  readonly evaluationFunction: TrainingFunction;
 
   constructor(scope: Construct, id: string, props: TrainingStackProps) {
     super(scope, id, props);
@@ -50,14 +56,24 @@ export class TrainingStack extends Stack {
       baseEnvironment,
       concurrency: 2,
     });
-    table.grantReadData(this.notices.sendNotice.fn);
+    // send-notice reads the registration, writes evaluation invitations, and signs certificate download links.
+    table.grantReadWriteData(this.notices.sendNotice.fn);
+    acknowledgeGrants(this.notices.sendNotice, 'tableIndexes', 'keyUse');
+    this.storage.personHashKey.grantRead(this.notices.sendNotice.fn);
+    this.notices.sendNotice.fn.addEnvironment('PERSON_HASH_SECRET_ARN', this.storage.personHashKey.secretArn);
 
+    // Certificates are rendered where they are issued: the CJK font travels with those functions.
+    const font = certificateFont();
     this.workflow = new Workflow(this, 'Workflow', {
       table,
       key,
       sendNotice: this.notices.sendNotice,
       baseEnvironment,
+      taskEnvironment: font.environment,
+      taskAssets: [font.asset],
     });
+    uploadsBucket.grantPut(this.workflow.workflowTask.fn, 'certificates/*');
+    acknowledgeGrants(this.workflow.workflowTask, 'certificatesPrefix', 'bucketPut');
     const stateMachineArn = this.workflow.stateMachine.stateMachineArn;
 
     this.intake = new Intake(this, 'Intake', {
@@ -105,6 +121,58 @@ export class TrainingStack extends Stack {
       reason: 'Invoked synchronously by API Gateway; the caller sees the error, so there is nothing to dead-letter.',
     });
 
+    this.certificateFunction = new TrainingFunction(this, 'CertificateApiFunction', {
+      name: 'certificate-api',
+      description: 'Certificates: PDF for staff and the unit, revocation, re-issue, a class archive',
+      timeout: Duration.seconds(29),
+      memorySize: 1024,
+      logKey: key,
+      environment: { ...baseEnvironment, ...font.environment },
+      assets: [font.asset],
+    });
+    table.grantReadWriteData(this.certificateFunction.fn);
+    uploadsBucket.grantReadWrite(this.certificateFunction.fn, 'certificates/*');
+    uploadsBucket.grantReadWrite(this.certificateFunction.fn, 'archives/*');
+    acknowledgeGrants(
+      this.certificateFunction,
+      'tableIndexes',
+      'keyUse',
+      'bucketRead',
+      'bucketWrite',
+      'certificatesPrefix',
+      'archivesPrefix',
+    );
+    apiFunction(this.certificateFunction);
+
+    // No sign-in: verification, download by signed link, evaluation by personal link. Its own role.
+    this.publicFunction = new TrainingFunction(this, 'PublicApiFunction', {
+      name: 'public-api',
+      description: 'Public routes: certificate verification and signed download, evaluation by personal link',
+      timeout: Duration.seconds(10),
+      memorySize: 512,
+      logKey: key,
+      environment: baseEnvironment,
+    });
+    table.grantReadWriteData(this.publicFunction.fn);
+    uploadsBucket.grantRead(this.publicFunction.fn, 'certificates/*');
+    this.storage.personHashKey.grantRead(this.publicFunction.fn);
+    this.publicFunction.fn.addEnvironment('PERSON_HASH_SECRET_ARN', this.storage.personHashKey.secretArn);
+    acknowledgeGrants(this.publicFunction, 'tableIndexes', 'keyUse', 'bucketRead', 'certificatesPrefix');
+    apiFunction(this.publicFunction);
+
+    this.evaluationFunction = new TrainingFunction(this, 'EvaluationApiFunction', {
+      name: 'evaluation-api',
+      description: 'Staff: evaluation aggregates per class and programme, export, reminders',
+      timeout: Duration.seconds(29),
+      memorySize: 1024,
+      logKey: key,
+      environment: baseEnvironment,
+    });
+    table.grantReadWriteData(this.evaluationFunction.fn);
+    this.notices.allowSending(this.evaluationFunction);
+    acknowledgeGrants(this.evaluationFunction, 'tableIndexes', 'keyUse');
+    apiFunction(this.evaluationFunction);
+
     this.api = new AdminApi(this, 'Api', {
       key,
       allowedOrigins: props.allowedOrigins,
@@ -112,6 +180,9 @@ export class TrainingStack extends Stack {
         'upload-url': this.intake.uploadUrl,
         'admin-api': this.adminFunction,
         'class-api': this.classFunction,
+        'certificate-api': this.certificateFunction,
+        'public-api': this.publicFunction,
+        'evaluation-api': this.evaluationFunction,
       },
     });
 
@@ -124,4 +195,19 @@ export class TrainingStack extends Stack {
       });
     }
   }
+}
+
+/** Functions behind API Gateway are invoked synchronously: the caller sees the error, a DLQ would never receive. */
+function apiFunction(fn: TrainingFunction): void {
+  Validations.of(fn.fn).acknowledge({
+    id: 'Serverless-LambdaDLQ',
+    reason: 'Invoked synchronously by API Gateway; the caller sees the error, so there is nothing to dead-letter.',
+  });
+}
+
+/** The certificate font, copied beside the bundle of each function that renders certificates. */
+function certificateFont() {
+  const from = createRequire(import.meta.url).resolve(CERTIFICATE_FONT_MODULE);
+  const to = `fonts/${basename(from)}`;
+  return { asset: { from, to }, environment: { CERTIFICATE_FONT_PATH: `/var/task/${to}` } };
 }

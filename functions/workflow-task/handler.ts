@@ -1,8 +1,6 @@
-import { randomInt } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
-import { nextCertificateSequence } from '../../shared/adapters/certificate-store';
 import { assignSeat, getClassState, joinWaitlist, releaseRegistration } from '../../shared/adapters/class-seats';
 import { systemClock } from '../../shared/adapters/clock';
 import { logger } from '../../shared/adapters/logger';
@@ -12,7 +10,7 @@ import { getRegistration, transitionRegistration, updateRegistration } from '../
 import { isSpentToken, resumeWorkflow } from '../../shared/adapters/workflow-client';
 import { saveTaskToken } from '../../shared/adapters/workflow-tokens';
 import { evaluateCompletion } from '../../shared/domain/attendance';
-import { certificateNumber, VERIFICATION_ALPHABET } from '../../shared/domain/certificate';
+import { issueCertificate } from '../../shared/certificates/certificate-service';
 import {
   classPreferenceOrder,
   closeTimeoutSeconds,
@@ -169,23 +167,18 @@ const steps: Record<Task['action'], Step> = {
   },
 
   async issueCertificate(_task, registration) {
+    // A retry after the certificate was recorded finds it.
     if (registration.certificate) return { number: registration.certificate.number };
     if (registration.status !== 'assigned' || !registration.classNumber) {
       throw new WorkflowStepError('NotAssigned', `cannot certify a registration in status ${registration.status}`);
     }
-    const sequence = await nextCertificateSequence(registration.year, registration.classNumber);
-    const number = certificateNumber(registration.year, registration.classNumber, sequence);
-    const code = Array.from({ length: 8 }, () => VERIFICATION_ALPHABET[randomInt(VERIFICATION_ALPHABET.length)]).join(
-      '',
-    );
-    const now = systemClock.now();
-    await transitionRegistration(registration, now, {
-      to: 'certified',
+    const certificate = await issueCertificate({
+      registration,
+      programme: await requireProgramme(registration.year),
+      now: systemClock.now(),
       by: SYSTEM_ACTOR,
-      reason: number,
-      set: { certificate: { number, code, issuedAt: now.toISOString(), status: 'issued' } },
     });
-    return { number };
+    return { number: certificate.number };
   },
 
   async recordFailure(task, registration) {

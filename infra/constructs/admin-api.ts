@@ -8,7 +8,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { FunctionName } from '../function-names';
-import { ROUTES } from '../routes';
+import { PUBLIC_ROUTE_THROTTLE, ROUTES } from '../routes';
 import type { TrainingFunction } from './training-function';
 
 export interface AdminApiProps {
@@ -101,7 +101,7 @@ export class AdminApi extends Construct {
         maxAge: Duration.hours(1),
       },
     });
-    this.httpApi.addStage('Stage', {
+    const stage = this.httpApi.addStage('Stage', {
       stageName: '$default',
       autoDeploy: true,
       throttle: { rateLimit: 50, burstLimit: 100 },
@@ -130,6 +130,7 @@ export class AdminApi extends Construct {
     });
 
     const integrations = new Map<FunctionName, HttpLambdaIntegration>();
+    const publicRouteKeys: string[] = [];
     for (const route of ROUTES) {
       const target = props.targets[route.target];
       if (!target) throw new Error(`No function given for route target ${route.target}`);
@@ -138,12 +139,30 @@ export class AdminApi extends Construct {
         integration = new HttpLambdaIntegration(`${route.target}-integration`, target.fn);
         integrations.set(route.target, integration);
       }
-      this.httpApi.addRoutes({
+      const [added] = this.httpApi.addRoutes({
         path: route.path,
         methods: [apigw.HttpMethod[route.method]],
         integration,
+        ...(route.public ? { authorizer: new apigw.HttpNoneAuthorizer() } : {}),
       });
+      if (route.public && added) {
+        publicRouteKeys.push(`${route.method} ${route.path}`);
+        Validations.of(added).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            'Public by design (certificate verification, evaluation by personal link): served by its own function with no access to staff data, and throttled per route.',
+        });
+      }
     }
+    // Public routes get their own, lower throttle: they face the internet without a sign-in.
+    const cfnStage = stage.node.defaultChild as apigw.CfnStage;
+    cfnStage.routeSettings = Object.fromEntries(
+      publicRouteKeys.map((key) => [
+        key,
+        // RouteSettings is an untyped JSON map in CloudFormation: CDK passes its keys through as written.
+        { ThrottlingRateLimit: PUBLIC_ROUTE_THROTTLE.rateLimit, ThrottlingBurstLimit: PUBLIC_ROUTE_THROTTLE.burstLimit },
+      ]),
+    );
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.apiEndpoint });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });

@@ -14,6 +14,8 @@ export interface TrainingFunctionProps {
   readonly environment: Record<string, string>;
   readonly logKey: kms.IKey;
   readonly reservedConcurrentExecutions?: number;
+  /** Files the handler reads at run time (a font), copied beside the bundle: `to` is relative to /var/task. */
+  readonly assets?: readonly { readonly from: string; readonly to: string }[];
 }
 
 /**
@@ -62,6 +64,19 @@ export class TrainingFunction extends Construct {
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
         // The Lambda runtime ships AWS SDK v3, but bundling our pinned release keeps one SDK version in play.
         externalModules: [],
+        ...(props.assets?.length
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (_input: string, output: string) =>
+                  (props.assets ?? []).flatMap(({ from, to }) => [
+                    `mkdir -p "${output}/${to.split('/').slice(0, -1).join('/') || '.'}"`,
+                    `cp "${from}" "${output}/${to}"`,
+                  ]),
+              },
+            }
+          : {}),
       },
     });
     const role = this.fn.role;
@@ -114,6 +129,18 @@ export const GRANT_WILDCARDS = {
   reportsPrefix: {
     wildcards: ['Resource::<UploadsBucket.Arn>/reports/*'],
     reason: 'Upload reports live under reports/<year>/<unit>/; access is limited to that prefix.',
+  },
+  certificatesPrefix: {
+    wildcards: ['Resource::<UploadsBucket.Arn>/certificates/*'],
+    reason: 'Certificate PDFs live under certificates/<year>/<number>.pdf; access is limited to that prefix.',
+  },
+  archivesPrefix: {
+    wildcards: ['Resource::<UploadsBucket.Arn>/archives/*'],
+    reason: "A class's certificate archives live under archives/<year>/; access is limited to that prefix.",
+  },
+  bucketWrite: {
+    wildcards: ['Action::s3:DeleteObject*', 'Action::s3:Abort*'],
+    reason: 'CDK bucket write grant (put, overwrite, abort its multipart uploads) scoped to one key prefix.',
   },
 } as const;
 

@@ -16,6 +16,9 @@ export interface WorkflowProps {
   readonly key: kms.IKey;
   readonly sendNotice: TrainingFunction;
   readonly baseEnvironment: Record<string, string>;
+  /** Extra environment and run-time files of the task function (the certificate font). */
+  readonly taskEnvironment?: Record<string, string>;
+  readonly taskAssets?: readonly { readonly from: string; readonly to: string }[];
 }
 
 const TASK_TIMEOUT = Duration.seconds(60);
@@ -49,9 +52,10 @@ export class Workflow extends Construct {
       description:
         'The steps of the trainee workflow: await review, release seat, assign class, attendance, certificate',
       timeout: Duration.seconds(30),
-      memorySize: 512,
+      memorySize: 1024,
       logKey: props.key,
-      environment: props.baseEnvironment,
+      environment: { ...props.baseEnvironment, ...props.taskEnvironment },
+      assets: props.taskAssets,
     });
     props.table.grantReadWriteData(this.workflowTask.fn);
     acknowledgeGrants(this.workflowTask, 'tableIndexes', 'keyUse');
@@ -176,6 +180,9 @@ export class Workflow extends Construct {
     const notifyIncomplete = notify('NotifyIncomplete', 'incomplete');
     const issueCertificate = step('IssueCertificate', 'issueCertificate', '$.certificate');
     const notifyCertified = notify('NotifyCertified', 'certified');
+    // Everyone who attended is asked to evaluate the class (notice 二(四)); send-notice skips those who never came.
+    const inviteEvaluation = notify('InviteEvaluation', 'evaluation');
+    const inviteEvaluationIncomplete = notify('InviteEvaluationIncomplete', 'evaluation');
 
     const retryable = [
       notifyNominated,
@@ -195,6 +202,8 @@ export class Workflow extends Construct {
       notifyIncomplete,
       issueCertificate,
       notifyCertified,
+      inviteEvaluation,
+      inviteEvaluationIncomplete,
     ];
     // Transient failures (DynamoDB or SES briefly unreachable) are retried with backoff for up to about two minutes
     // before a step gives up; a person's answer (rejected, withdrawn) is never retried.
@@ -256,9 +265,9 @@ export class Workflow extends Construct {
     const completed = new sfn.Choice(this, 'Completed?')
       .when(
         sfn.Condition.booleanEquals('$.completion.complete', true),
-        issueCertificate.next(notifyCertified).next(new sfn.Succeed(this, 'Certified')),
+        issueCertificate.next(notifyCertified).next(inviteEvaluation).next(new sfn.Succeed(this, 'Certified')),
       )
-      .otherwise(notifyIncomplete.next(new sfn.Succeed(this, 'Incomplete')));
+      .otherwise(notifyIncomplete.next(inviteEvaluationIncomplete).next(new sfn.Succeed(this, 'Incomplete')));
     notifyAssigned.next(awaitClassClose).next(evaluateAttendance).next(completed);
     awaitSeat.next(notifyAssigned);
     // A promotion whose resumption was lost still reached the registration: the wait's end finds it assigned.

@@ -70,9 +70,12 @@ export class LocalHttpApi {
     const match = candidates.find((r) => r.route.method === method);
     if (!match) return respond(response, 404, { message: 'Not Found' });
 
-    const token = /^Bearer\s+(.+)$/i.exec(String(request.headers.authorization ?? ''))?.[1];
-    const claims = token ? await this.auth.verify(token) : undefined;
-    if (!claims) return respond(response, 401, { message: 'Unauthorized' });
+    let claims: Record<string, unknown> | undefined;
+    if (!match.route.public) {
+      const token = /^Bearer\s+(.+)$/i.exec(String(request.headers.authorization ?? ''))?.[1];
+      claims = token ? await this.auth.verify(token) : undefined;
+      if (!claims) return respond(response, 401, { message: 'Unauthorized' });
+    }
 
     const chunks: Buffer[] = [];
     let size = 0;
@@ -100,7 +103,7 @@ function buildEvent(
   url: URL,
   match: CompiledRoute,
   values: string[],
-  claims: Record<string, unknown>,
+  claims: Record<string, unknown> | undefined,
   body: Buffer,
 ): APIGatewayProxyEventV2WithJWTAuthorizer {
   const headers: Record<string, string> = {};
@@ -113,7 +116,7 @@ function buildEvent(
   const now = Date.now();
   // API Gateway passes array claims flattened to "[a b]"; reproduce that so handlers are tested against it.
   const flatClaims = Object.fromEntries(
-    Object.entries(claims).map(([name, value]) => [name, Array.isArray(value) ? `[${value.join(' ')}]` : value]),
+    Object.entries(claims ?? {}).map(([name, value]) => [name, Array.isArray(value) ? `[${value.join(' ')}]` : value]),
   ) as Record<string, string | number | boolean | string[]>;
   return {
     version: '2.0',
@@ -144,7 +147,8 @@ function buildEvent(
       stage: '$default',
       time: new Date(now).toUTCString(),
       timeEpoch: now,
-      authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: flatClaims, scopes: [] } },
+      // A public route has no authorizer, as in API Gateway.
+      authorizer: claims ? { principalId: '', integrationLatency: 0, jwt: { claims: flatClaims, scopes: [] } } : undefined,
     },
     stageVariables: undefined,
   } as APIGatewayProxyEventV2WithJWTAuthorizer;

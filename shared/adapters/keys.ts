@@ -21,14 +21,34 @@ export const keys = {
     pk: `PROGRAMME#${year}`,
     sk: `WAITLIST#${waitingSince}#${registrationId}`,
   }),
+  /** A certificate by its public number: what verification compares, and its status. */
+  certificate: (number: string) => ({ pk: `CERT#${number}`, sk: 'CERT' }),
   certificateSequence: (year: number, classNumber: number) => ({
     pk: `PROGRAMME#${year}`,
     sk: `CERTSEQ#${pad2(classNumber)}`,
   }),
+  /** A trainee's evaluation invitation, in its class's evaluation partition (one Query lists a class). */
+  evaluationInvitation: (year: number, classNumber: number, registrationId: string) => ({
+    pk: evaluationPartition(year, classNumber),
+    sk: `${EVALUATION_INVITE_PREFIX}${registrationId}`,
+  }),
+  /** An anonymous answer: a random id, nothing that names the trainee, the link or the time. */
+  evaluationResponse: (year: number, classNumber: number, responseId: string) => ({
+    pk: evaluationPartition(year, classNumber),
+    sk: `${EVALUATION_RESPONSE_PREFIX}${responseId}`,
+  }),
+  /** A personal evaluation link, found by the SHA-256 of its token only: the token itself is never stored. */
+  evaluationToken: (tokenHash: string) => ({ pk: `EVALTOKEN#${tokenHash}`, sk: 'TOKEN' }),
 } as const;
 
 export const HISTORY_PREFIX = 'EVENT#';
 export const WAITLIST_PREFIX = 'WAITLIST#';
+export const EVALUATION_INVITE_PREFIX = 'INVITE#';
+export const EVALUATION_RESPONSE_PREFIX = 'RESPONSE#';
+
+export function evaluationPartition(year: number, classNumber: number): string {
+  return `EVAL#${year}#${pad2(classNumber)}`;
+}
 
 export const indexKeys = {
   byUnit: (year: number, unit: string, status: string, registrationId: string) => ({

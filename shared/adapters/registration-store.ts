@@ -109,6 +109,30 @@ export function transitionItems(registration: Registration, now: Date, transitio
   ];
 }
 
+/** A transaction item that sets attributes without a status change, while the status is still the one read. */
+export function updateRegistrationItem(
+  registration: Registration,
+  attributes: Readonly<Record<string, unknown>>,
+): TransactItem {
+  const names: Record<string, string> = { '#status': 'status' };
+  const values: Record<string, unknown> = { ':from': registration.status };
+  const sets = Object.entries(attributes).map(([name, value]) => {
+    names[`#${name}`] = name;
+    values[`:${name}`] = value;
+    return `#${name} = :${name}`;
+  });
+  return {
+    Update: {
+      TableName: table(),
+      Key: keys.registration(registration.registrationId),
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ConditionExpression: '#status = :from',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    },
+  };
+}
+
 /** Sets attributes without a status change, while the registration is still in the status read. */
 export async function updateRegistration(
   registration: Registration,

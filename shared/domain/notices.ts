@@ -12,9 +12,15 @@ export interface NoticeContext {
   readonly requestedClass?: number | null;
   readonly certificateNumber?: string;
   readonly verificationCode?: string;
+  readonly verificationUrl?: string;
+  readonly downloadUrl?: string;
+  readonly downloadExpiresAt?: string;
   readonly reviewTimeoutDays?: number;
   /** Completion reasons (UNEXCUSED_ABSENCE, TOO_MUCH_LEAVE, TOO_LATE) for the incomplete notice. */
   readonly reasons?: readonly string[];
+  /** The trainee's personal evaluation link and until when it is valid (ISO 8601), for the evaluation notices. */
+  readonly evaluationLink?: string;
+  readonly evaluationExpiresAt?: string;
 }
 
 const REASON_TEXT: Record<string, string> = {
@@ -113,6 +119,14 @@ export function composeNotice(context: NoticeContext): ComposedNotice {
           ...(context.certificateNumber
             ? [`证书编号：${context.certificateNumber}　验证码：${context.verificationCode ?? ''}`]
             : []),
+          ...(context.downloadUrl
+            ? [
+                `下载电子证书（PDF，链接有效期至 ${context.downloadExpiresAt?.slice(0, 10) ?? ''}）：${context.downloadUrl}`,
+              ]
+            : []),
+          ...(context.verificationUrl
+            ? [`任何人可凭证书编号和验证码在此核验证书真伪：${context.verificationUrl}`]
+            : []),
           '欢迎对课程设置、师资力量、组织管理、实际效果进行评价。',
         ],
       };
@@ -121,7 +135,57 @@ export function composeNotice(context: NoticeContext): ComposedNotice {
         subject: `【${title}】报名已撤回`,
         paragraphs: [greeting, `${unitName}已撤回您的报名，名额已释放。`],
       };
+    case 'evaluation':
+      return {
+        subject: `【${title}】培训评价邀请`,
+        paragraphs: [greeting, `感谢您参加${classLine}`, ...evaluationParagraphs(context)],
+      };
   }
+}
+
+/**
+ * The reminder staff may send to a trainee who has not evaluated the class yet (at most every 3 days), with a fresh
+ * link: the one sent before stops working.
+ */
+export function composeEvaluationReminder(context: Omit<NoticeContext, 'kind'>): ComposedNotice {
+  const { programme, traineeName, enterpriseName, trainingClass } = context;
+  const title = `${programme.year}年度中小企业经营管理领军人才培训`;
+  return {
+    subject: `【${title}】培训评价提醒`,
+    paragraphs: [
+      `${traineeName}（${enterpriseName}）：`,
+      `您尚未对${trainingClass ? `第${trainingClass.number}期「${trainingClass.theme}」` : '所参加的培训班'}进行评价。您的意见对改进培训十分重要，诚邀您抽空填写。`,
+      ...evaluationParagraphs(context),
+      '此前邮件中的评价链接已失效，请使用本邮件中的新链接。',
+    ],
+  };
+}
+
+function evaluationParagraphs(context: Omit<NoticeContext, 'kind'>): string[] {
+  return [
+    '请通过以下个人专属链接，对本期培训的课程设置、师资力量、组织管理、实际效果四个方面打分（1–5 分），并可附意见：',
+    ...(context.evaluationLink ? [context.evaluationLink] : []),
+    `${context.evaluationExpiresAt ? `链接有效期至 ${beijingTime(context.evaluationExpiresAt, context.programme.timeZone)}，` : ''}只能提交一次，请勿转发。`,
+    '评价匿名保存：您提交的内容与您的身份分开存放，仅用于统计和改进培训，无法追溯到个人。',
+  ];
+}
+
+/** 2024年11月17日 10:00, in the programme's time zone. */
+function beijingTime(iso: string, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(new Date(iso))
+      .map((part) => [part.type, part.value]),
+  );
+  return `${parts.year}年${Number(parts.month)}月${Number(parts.day)}日 ${parts.hour}:${parts.minute}`;
 }
 
 export function renderText(notice: ComposedNotice, footer: string): string {

@@ -11,7 +11,9 @@ export type HistoryKind =
   | 'leave-granted'
   | 'leave-acknowledged'
   | 'attendance-corrected'
-  | 'class-closed';
+  | 'class-closed'
+  | 'certificate-revoked'
+  | 'certificate-reissued';
 
 export interface HistoryEvent {
   readonly at: string;
@@ -37,6 +39,8 @@ const KIND_LABELS: Record<HistoryKind, string> = {
   'leave-acknowledged': '班级确认请假报备',
   'attendance-corrected': '考勤更正',
   'class-closed': '结班',
+  'certificate-revoked': '撤销证书',
+  'certificate-reissued': '补发证书',
 };
 
 export function historyKindLabel(kind: HistoryKind): string {

@@ -39,6 +39,7 @@ export interface CertificateInfo {
   readonly code: string;
   readonly issuedAt: string;
   readonly status: 'issued' | 'revoked';
+  readonly revokedAt?: string;
 }
 
 /** A workflow step that failed after its retries; staff retry it or withdraw the registration. */

@@ -41,6 +41,8 @@ export const NOTICE_KINDS = [
   'incomplete',
   'certified',
   'withdrawn',
+  /** After the class: the personal link to the four-dimension evaluation, for trainees who attended. */
+  'evaluation',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 

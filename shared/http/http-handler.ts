@@ -67,3 +67,14 @@ export function routeHandler(routes: Readonly<Record<string, Route>>) {
     return route(event, principalOf(event));
   });
 }
+
+export type PublicRoute = (event: AuthorizedEvent) => Promise<HttpResult>;
+
+/** Routes with no sign-in (verification, evaluation by personal link): no principal, nothing but what the path holds. */
+export function publicRouteHandler(routes: Readonly<Record<string, PublicRoute>>) {
+  return httpHandler(async (event) => {
+    const route = routes[event.routeKey];
+    if (!route) throw new DomainError('NOT_FOUND', '接口不存在', 404);
+    return route(event);
+  });
+}

@@ -294,13 +294,34 @@ describe('HTTP API and sign-in', () => {
   const [authorizerId, authorizer] = only('AWS::ApiGatewayV2::Authorizer');
   const [userPoolId, userPool] = only('AWS::Cognito::UserPool');
 
-  it('guards every route with the JWT authorizer', () => {
+  it('guards every route with the JWT authorizer, except the public ones, which go to public-api alone', () => {
     const routes = resourcesOfType(json, 'AWS::ApiGatewayV2::Route');
     expect(routes.length).toBeGreaterThan(0);
+    const publicKeys = new Set(ROUTES.filter((r) => r.public).map((r) => `${r.method} ${r.path}`));
+    expect([...publicKeys].sort()).toEqual([
+      'GET /certificates/{number}/certificate.pdf',
+      'GET /evaluation/{token}',
+      'GET /verify/{number}',
+      'POST /evaluation/{token}',
+    ]);
+    for (const route of ROUTES) expect(route.public === true, route.path).toBe(route.target === 'public-api');
     for (const [id, route] of routes) {
+      if (publicKeys.has(route.Properties.RouteKey)) {
+        expect(route.Properties.AuthorizationType, id).toBe('NONE');
+        continue;
+      }
       expect(route.Properties.AuthorizationType, id).toBe('JWT');
       expect(route.Properties.AuthorizerId, id).toEqual(ref(authorizerId));
     }
+  });
+
+  it('throttles each public route harder than the signed-in default', () => {
+    const [, stage] = resourcesOfType(json, 'AWS::ApiGatewayV2::Stage')[0] as [string, { Properties: Record<string, any> }];
+    const settings = stage.Properties.RouteSettings as Record<string, { ThrottlingRateLimit: number }>;
+    for (const route of ROUTES.filter((r) => r.public)) {
+      expect(settings[`${route.method} ${route.path}`]?.ThrottlingRateLimit, route.path).toBeLessThanOrEqual(5);
+    }
+    expect(stage.Properties.DefaultRouteSettings.ThrottlingRateLimit).toBe(50);
   });
 
   it('serves exactly the routes of infra/routes.ts', () => {

@@ -139,6 +139,9 @@ describe('state machine definition', () => {
       'ingest-upload': { timeoutSeconds: 300, reservedConcurrency: 5 },
       'admin-api': { timeoutSeconds: 29 },
       'class-api': { timeoutSeconds: 29 },
+      'certificate-api': { timeoutSeconds: 29 },
+      'public-api': { timeoutSeconds: 10 },
+      'evaluation-api': { timeoutSeconds: 29 },
       'workflow-task': { timeoutSeconds: 30 },
       'send-notice': { timeoutSeconds: 30, reservedConcurrency: 2 },
     });
@@ -264,7 +267,7 @@ describe('failure recovery: a step that fails after its retries waits for staff'
   });
 
   it('has the retryable tasks of the workflow (all tasks but RecordFailure, AwaitRecovery and NotifyWithdrawn)', () => {
-    expect(retryableTasks).toHaveLength(17);
+    expect(retryableTasks).toHaveLength(19);
     for (const name of RECOVERY_STATES) expect(states[name]?.Type).toBe('Task');
   });
 
