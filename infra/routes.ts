@@ -12,10 +12,14 @@ export interface RouteDefinition {
   readonly target: FunctionName;
   /** Public: no sign-in. Every other route requires a valid token. */
   readonly public?: true;
+  /** A public route's own limit, where the default below would turn away legitimate use. */
+  readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
 }
 
-/** Requests per second (and burst) allowed on each public route, across all callers. */
+/** Requests per second (and burst) allowed on each public route, across all callers: enough for people, not bots. */
 export const PUBLIC_ROUTE_THROTTLE = { rateLimit: 5, burstLimit: 10 } as const;
+/** A whole class may open and answer the evaluation at the end of its last session. */
+const EVALUATION_THROTTLE = { rateLimit: 25, burstLimit: 80 } as const;
 
 export const ROUTES: readonly RouteDefinition[] = [
   { method: 'POST', path: '/uploads', target: 'upload-url' },
@@ -43,8 +47,8 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'GET', path: '/evaluation', target: 'evaluation-api' },
   { method: 'GET', path: '/verify/{number}', target: 'public-api', public: true },
   { method: 'GET', path: '/certificates/{number}/certificate.pdf', target: 'public-api', public: true },
-  { method: 'GET', path: '/evaluation/{token}', target: 'public-api', public: true },
-  { method: 'POST', path: '/evaluation/{token}', target: 'public-api', public: true },
+  { method: 'GET', path: '/evaluation/{token}', target: 'public-api', public: true, throttle: EVALUATION_THROTTLE },
+  { method: 'POST', path: '/evaluation/{token}', target: 'public-api', public: true, throttle: EVALUATION_THROTTLE },
   { method: 'GET', path: '/templates/{templateName}', target: 'admin-api' },
   { method: 'GET', path: '/programme', target: 'admin-api' },
 ];

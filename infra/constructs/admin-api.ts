@@ -130,7 +130,7 @@ export class AdminApi extends Construct {
     });
 
     const integrations = new Map<FunctionName, HttpLambdaIntegration>();
-    const publicRouteKeys: string[] = [];
+    const publicRoutes: { key: string; limit: { rateLimit: number; burstLimit: number } }[] = [];
     for (const route of ROUTES) {
       const target = props.targets[route.target];
       if (!target) throw new Error(`No function given for route target ${route.target}`);
@@ -146,7 +146,7 @@ export class AdminApi extends Construct {
         ...(route.public ? { authorizer: new apigw.HttpNoneAuthorizer() } : {}),
       });
       if (route.public && added) {
-        publicRouteKeys.push(`${route.method} ${route.path}`);
+        publicRoutes.push({ key: `${route.method} ${route.path}`, limit: route.throttle ?? PUBLIC_ROUTE_THROTTLE });
         Validations.of(added).acknowledge({
           id: 'AwsSolutions-APIG4',
           reason:
@@ -157,10 +157,10 @@ export class AdminApi extends Construct {
     // Public routes get their own, lower throttle: they face the internet without a sign-in.
     const cfnStage = stage.node.defaultChild as apigw.CfnStage;
     cfnStage.routeSettings = Object.fromEntries(
-      publicRouteKeys.map((key) => [
+      publicRoutes.map(({ key, limit }) => [
         key,
         // RouteSettings is an untyped JSON map in CloudFormation: CDK passes its keys through as written.
-        { ThrottlingRateLimit: PUBLIC_ROUTE_THROTTLE.rateLimit, ThrottlingBurstLimit: PUBLIC_ROUTE_THROTTLE.burstLimit },
+        { ThrottlingRateLimit: limit.rateLimit, ThrottlingBurstLimit: limit.burstLimit },
       ]),
     );
 

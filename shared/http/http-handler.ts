@@ -25,6 +25,8 @@ export function httpHandler(fn: (event: AuthorizedEvent, context: Context) => Pr
   return middy<AuthorizedEvent, APIGatewayProxyResultV2>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(httpHeaderNormalizer())
+    // Registered before the security headers so its `after` runs after theirs (middy runs `after` in reverse).
+    .use(routePolicyWins())
     .use(httpSecurityHeaders())
     .use(errorsAsJson())
     .use(httpJsonBodyParser({ disableContentTypeError: true }))
@@ -33,6 +35,23 @@ export function httpHandler(fn: (event: AuthorizedEvent, context: Context) => Pr
 
 export function json(statusCode: number, body: unknown): HttpResult {
   return { statusCode, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) };
+}
+
+/**
+ * The security headers' default policy suits JSON (nothing may load, nothing may be posted). A route that serves a
+ * page sets its own `content-security-policy`; that one must be the only policy, since browsers enforce every
+ * policy they receive and two would forbid the page's form and style.
+ */
+function routePolicyWins(): middy.MiddlewareObj<AuthorizedEvent, APIGatewayProxyResultV2> {
+  return {
+    after: async (request) => {
+      const response = request.response as HttpResult | undefined;
+      const own = response?.headers?.['content-security-policy'];
+      if (!response?.headers || !own) return;
+      delete response.headers['content-security-policy'];
+      response.headers['Content-Security-Policy'] = own;
+    },
+  };
 }
 
 function errorsAsJson(): middy.MiddlewareObj<AuthorizedEvent, APIGatewayProxyResultV2> {

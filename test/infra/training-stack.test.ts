@@ -319,7 +319,9 @@ describe('HTTP API and sign-in', () => {
     const [, stage] = resourcesOfType(json, 'AWS::ApiGatewayV2::Stage')[0] as [string, { Properties: Record<string, any> }];
     const settings = stage.Properties.RouteSettings as Record<string, { ThrottlingRateLimit: number }>;
     for (const route of ROUTES.filter((r) => r.public)) {
-      expect(settings[`${route.method} ${route.path}`]?.ThrottlingRateLimit, route.path).toBeLessThanOrEqual(5);
+      // Verification and download: 5 rps; the evaluation form: enough for a class answering together.
+      const limit = route.path.startsWith('/evaluation') ? 25 : 5;
+      expect(settings[`${route.method} ${route.path}`]?.ThrottlingRateLimit, route.path).toBe(limit);
     }
     expect(stage.Properties.DefaultRouteSettings.ThrottlingRateLimit).toBe(50);
   });
