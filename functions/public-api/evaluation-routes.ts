@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { systemClock } from '../../shared/adapters/clock';
 import { type OpenedLink, openEvaluationLink, recordEvaluationResponse } from '../../shared/adapters/evaluation-store';
 import { loadProgramme } from '../../shared/adapters/programme-store';
+import { SAMPLE_DATA_NOTICE } from '../../shared/domain/classes/class-view';
 import { DomainError } from '../../shared/domain/errors';
 import {
   COMMENT_MAX_LENGTH,
@@ -93,6 +94,7 @@ async function classView(link: OpenedLink) {
     city: trainingClass?.city ?? '',
     startDate: trainingClass?.startDate ?? '',
     endDate: trainingClass?.endDate ?? '',
+    sampleData: programme?.sampleData ?? false,
   };
 }
 type ClassView = Awaited<ReturnType<typeof classView>>;
@@ -221,6 +223,7 @@ export function formPage(
     `培训评价 · 第${view.number}期`,
     `<h1>${escapeHtml(`${view.year}年度中小企业经营管理领军人才培训 · 培训评价`)}</h1>` +
       `<p>${classLine(view)}</p>` +
+      (view.sampleData ? `<p class="note">${escapeHtml(SAMPLE_DATA_NOTICE)}</p>` : '') +
       '<p>请对以下四个方面打分（1 分最低，5 分最高），并可附意见。' +
       '评价匿名保存：提交的内容与您的身份分开存放，无法追溯到个人。</p>' +
       `<p class="note">本链接只能提交一次，有效期至 ${escapeHtml(expiryText(expiresAt))}（北京时间）。</p>` +

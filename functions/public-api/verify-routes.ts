@@ -3,6 +3,8 @@ import { getCertificate } from '../../shared/adapters/certificate-store';
 import { verifyPathSignature } from '../../shared/adapters/link-signing';
 import { certificatePdf, verifyCertificate } from '../../shared/certificates/certificate-service';
 import type { CertificateRecord } from '../../shared/domain/certificate-record';
+import { loadProgramme } from '../../shared/adapters/programme-store';
+import { SAMPLE_DATA_NOTICE } from '../../shared/domain/classes/class-view';
 import { DomainError } from '../../shared/domain/errors';
 import { escapeHtml } from '../../shared/domain/notices';
 import { type HttpResult, json, type PublicRoute } from '../../shared/http/http-handler';
@@ -50,11 +52,20 @@ function fields(record: CertificateRecord) {
 
 async function verifyRoute(event: AuthorizedEvent): Promise<HttpResult> {
   const number = pathParameter(event, 'number').toUpperCase();
-  const code = String(event.queryStringParameters?.code ?? '').trim().toUpperCase();
+  const code = String(event.queryStringParameters?.code ?? '')
+    .trim()
+    .toUpperCase();
   const result = await verifyCertificate(number, code);
   if (result.outcome === 'valid') {
-    const body = { valid: true, status: 'issued', certificate: fields(result.certificate) };
-    return wantsHtml(event) ? page(200, validPage(result.certificate)) : json(200, body);
+    // While the schedule is sample data, the certificate says so, and so does its verification.
+    const sampleData = (await loadProgramme(result.certificate.year))?.sampleData ?? false;
+    const body = {
+      valid: true,
+      status: 'issued',
+      certificate: fields(result.certificate),
+      ...(sampleData ? { sampleData, sampleDataNotice: SAMPLE_DATA_NOTICE } : {}),
+    };
+    return wantsHtml(event) ? page(200, validPage(result.certificate, sampleData)) : json(200, body);
   }
   if (result.outcome === 'revoked') {
     const body = {
@@ -85,7 +96,12 @@ async function downloadRoute(event: AuthorizedEvent): Promise<HttpResult> {
   const signature = String(event.queryStringParameters?.signature ?? '');
   const invalid = () => new DomainError('LINK_INVALID', '下载链接无效，请使用通知邮件中的链接', 404);
   if (!match || !Number.isInteger(expires) || !signature) throw invalid();
-  const verdict = await verifyPathSignature(`/certificates/${number}/certificate.pdf`, expires, signature, systemClock.now());
+  const verdict = await verifyPathSignature(
+    `/certificates/${number}/certificate.pdf`,
+    expires,
+    signature,
+    systemClock.now(),
+  );
   if (verdict === 'invalid') throw invalid();
   if (verdict === 'expired') {
     throw new DomainError('LINK_EXPIRED', '下载链接已过期，请联系推荐单位重新获取证书', 410);
@@ -117,7 +133,7 @@ function shell(title: string, content: string): string {
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${content}</body></html>`;
 }
 
-function validPage(record: CertificateRecord): string {
+function validPage(record: CertificateRecord, sampleData: boolean): string {
   const rows: [string, string][] = [
     ['证书编号', record.number],
     ['姓名', record.name],
@@ -131,7 +147,9 @@ function validPage(record: CertificateRecord): string {
   const list = rows.map(([term, value]) => `<dt>${escapeHtml(term)}</dt><dd>${escapeHtml(value)}</dd>`).join('');
   return shell(
     `证书验证：${record.number}`,
-    `<h1 class="ok">✓ 证书有效</h1><p>以下信息应与证书上的内容逐项一致；如有不同，证书可能被篡改。</p><dl>${list}</dl>`,
+    `<h1 class="ok">✓ 证书有效</h1><p>以下信息应与证书上的内容逐项一致；如有不同，证书可能被篡改。</p><dl>${list}</dl>${
+      sampleData ? `<p class="bad">${escapeHtml(SAMPLE_DATA_NOTICE)}</p>` : ''
+    }`,
   );
 }
 

@@ -99,6 +99,9 @@ describe('certificates: issue, mail, verify, download, revoke, re-issue, archive
     const html = await page.text();
     expect(html).toContain('证书有效');
     expect(html).toContain(String(trainees[0]?.name));
+    // The 2024 schedule is sample data: the verification says so, as the certificate does.
+    expect(html).toContain('示例数据');
+    expect(valid.body.sampleData).toBe(true);
   });
 
   it('staff and the unit download the PDF again; another unit and a host cannot', async () => {

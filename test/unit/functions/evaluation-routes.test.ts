@@ -17,6 +17,7 @@ const view = {
   city: '上海',
   startDate: '2024-10-14',
   endDate: '2024-10-17',
+  sampleData: true,
 };
 
 describe('content negotiation', () => {
@@ -59,6 +60,11 @@ describe('the form-encoded answer', () => {
 
 describe('the HTML form', () => {
   const html = formPage(view, '2024-11-17T02:00:00.000Z');
+
+  it('says the schedule is sample data while it is, and not otherwise', () => {
+    expect(html).toContain('示例数据');
+    expect(formPage({ ...view, sampleData: false }, '2024-11-17T02:00:00.000Z')).not.toContain('示例数据');
+  });
 
   it('is zh-CN, labelled, with radio buttons 1–5 per dimension and bounded text areas, and no script or asset', () => {
     expect(html).toMatch(/^<!doctype html><html lang="zh-CN">/);
