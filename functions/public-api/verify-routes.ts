@@ -32,6 +32,11 @@ function wantsHtml(event: AuthorizedEvent): boolean {
   return /text\/html/.test(accept) && !/application\/json/.test(accept.split(',')[0] ?? '');
 }
 
+/** Every answer has the same shape: whether it is valid, a status, a stable code and a zh-CN message. */
+function answer(valid: boolean, status: 'issued' | 'revoked' | 'not-verified', code: string, message: string) {
+  return { valid, status, code, message, sampleData: false as boolean };
+}
+
 function fields(record: CertificateRecord) {
   return {
     number: record.number,
@@ -60,8 +65,7 @@ async function verifyRoute(event: AuthorizedEvent): Promise<HttpResult> {
     // While the schedule is sample data, the certificate says so, and so does its verification.
     const sampleData = (await loadProgramme(result.certificate.year))?.sampleData ?? false;
     const body = {
-      valid: true,
-      status: 'issued',
+      ...answer(true, 'issued', 'CERTIFICATE_VALID', '证书有效：以下信息应与证书上的内容逐项一致'),
       certificate: fields(result.certificate),
       ...(sampleData ? { sampleData, sampleDataNotice: SAMPLE_DATA_NOTICE } : {}),
     };
@@ -69,10 +73,12 @@ async function verifyRoute(event: AuthorizedEvent): Promise<HttpResult> {
   }
   if (result.outcome === 'revoked') {
     const body = {
-      valid: false,
-      status: 'revoked',
-      code: 'CERTIFICATE_REVOKED',
-      message: `该证书已于 ${result.certificate.revokedAt?.slice(0, 10)} 撤销，不再有效`,
+      ...answer(
+        false,
+        'revoked',
+        'CERTIFICATE_REVOKED',
+        `该证书已于 ${result.certificate.revokedAt?.slice(0, 10)} 撤销，不再有效`,
+      ),
       number: result.certificate.number,
       revokedAt: result.certificate.revokedAt,
       ...(result.certificate.replacedBy ? { replacedBy: result.certificate.replacedBy } : {}),
@@ -81,9 +87,13 @@ async function verifyRoute(event: AuthorizedEvent): Promise<HttpResult> {
   }
   // An unknown number, a wrong code and a missing code all answer exactly this.
   const body = {
-    valid: false,
-    code: 'CERTIFICATE_NOT_VERIFIED',
-    message: '未找到与该证书编号和验证码相符的有效证书，请核对后重试',
+    ...answer(
+      false,
+      'not-verified',
+      'CERTIFICATE_NOT_VERIFIED',
+      '未找到与该证书编号和验证码相符的有效证书，请核对后重试',
+    ),
+    certificate: null,
   };
   return wantsHtml(event) ? page(404, messagePage('未能验证', body.message)) : json(404, body);
 }

@@ -91,6 +91,12 @@ describe('certificates: issue, mail, verify, download, revoke, re-issue, archive
     expect(unknown).toEqual(wrongCode);
     expect(noCode).toEqual(wrongCode);
     expect(wrongCode.body.code).toBe('CERTIFICATE_NOT_VERIFIED');
+    // A valid answer and a refused one have the same shape: the same keys, only the values differ.
+    expect(
+      Object.keys(valid.body)
+        .filter((key) => key !== 'sampleDataNotice')
+        .sort(),
+    ).toEqual(Object.keys(wrongCode.body).sort());
     const page = await fetch(`${endpoints.api}/verify/${first.number}?code=${first.code}`, {
       headers: { accept: 'text/html' },
     });
@@ -108,7 +114,11 @@ describe('certificates: issue, mail, verify, download, revoke, re-issue, archive
     const path = `/registrations/${ids[0]}/certificate.pdf`;
     const own = await fetch(`${endpoints.api}${path}`, { headers: { authorization: `Bearer ${journey.unitToken}` } });
     expect(own.status).toBe(200);
-    expect(Buffer.from(await own.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(
+      Buffer.from(await own.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
     expect((await api(endpoints, path, { token: endpoints.tokens['120000'] as string })).status).toBe(403);
     expect((await api(endpoints, path, { token: journey.host(1) })).status).toBe(403);
   });
@@ -124,9 +134,9 @@ describe('certificates: issue, mail, verify, download, revoke, re-issue, archive
     const verify = await api(endpoints, `/verify/${first.number}?code=${first.code}`);
     expect(verify.status).toBe(410);
     expect(verify.body).toMatchObject({ valid: false, status: 'revoked', revokedAt: revoked.body.revokedAt });
-    expect((await api(endpoints, `/registrations/${ids[0]}/certificate.pdf`, { token: journey.unitToken })).body.code).toBe(
-      'CERTIFICATE_REVOKED',
-    );
+    expect(
+      (await api(endpoints, `/registrations/${ids[0]}/certificate.pdf`, { token: journey.unitToken })).body.code,
+    ).toBe('CERTIFICATE_REVOKED');
     expect((await journey.registration(ids[0] as string)).body.certificate.status).toBe('revoked');
   });
 
