@@ -211,8 +211,10 @@ async function withdrawRoute(event: AuthorizedEvent, principal: Principal): Prom
       );
     }
   }
-  const waiting = await getTaskToken(registrationId);
   const { freedClass } = await releaseRegistration(registration, 'withdrawn', now, principal.subject, body.reason);
+  // Read the token only now: whatever the workflow stored before the release committed is there, and nothing can be
+  // stored after it (a wait refuses a withdrawn registration and ends on the withdrawal path by itself).
+  const waiting = await getTaskToken(registrationId);
   // The withdrawal is recorded: the seat goes to the waitlist first, then the waiting workflow is ended.
   if (freedClass) await offerFreedSeats(registration.year);
   if (waiting) {

@@ -318,7 +318,9 @@ export async function releaseRegistration(
       to,
       by,
       reason,
-      remove: ['taskToken', 'awaiting', 'awaitingUntil', 'gsi2pk', 'gsi2sk', 'waitingSince', 'failure'],
+      // The task token stays: a withdrawal hands it to the waiting workflow after this commits, and once the status
+      // is final no later wait can store another (saveTaskToken refuses a withdrawn registration).
+      remove: ['gsi2pk', 'gsi2sk', 'waitingSince', 'failure'],
       alongside,
     }),
   );
