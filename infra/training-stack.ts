@@ -1,4 +1,5 @@
 import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { createRequire } from 'node:module';
 import { basename } from 'node:path';
 import type { Construct } from 'constructs';
@@ -153,11 +154,21 @@ export class TrainingStack extends Stack {
       logKey: key,
       environment: baseEnvironment,
     });
-    table.grantReadWriteData(this.publicFunction.fn);
+    // Internet-facing: only the items a public route reads or writes, by partition key. Never a registration.
+    this.publicFunction.fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+        resources: [table.tableArn],
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': PUBLIC_PARTITIONS },
+        },
+      }),
+    );
+    key.grantEncryptDecrypt(this.publicFunction.fn);
     uploadsBucket.grantRead(this.publicFunction.fn, 'certificates/*');
     this.storage.personHashKey.grantRead(this.publicFunction.fn);
     this.publicFunction.fn.addEnvironment('PERSON_HASH_SECRET_ARN', this.storage.personHashKey.secretArn);
-    acknowledgeGrants(this.publicFunction, 'tableIndexes', 'keyUse', 'bucketRead', 'certificatesPrefix');
+    acknowledgeGrants(this.publicFunction, 'keyUse', 'bucketRead', 'certificatesPrefix');
     apiFunction(this.publicFunction);
 
     this.evaluationFunction = new TrainingFunction(this, 'EvaluationApiFunction', {
@@ -196,6 +207,9 @@ export class TrainingStack extends Stack {
     }
   }
 }
+
+/** The partitions the public routes touch: certificates, evaluation links and answers, the programme. */
+export const PUBLIC_PARTITIONS = ['CERT#*', 'EVALTOKEN#*', 'EVAL#*', 'PROGRAMME#*'];
 
 /** Functions behind API Gateway are invoked synchronously: the caller sees the error, a DLQ would never receive. */
 function apiFunction(fn: TrainingFunction): void {

@@ -7,11 +7,7 @@ import { listClassRoster } from '../../shared/adapters/class-roster';
 import { systemClock } from '../../shared/adapters/clock';
 import { loadConfig } from '../../shared/adapters/config';
 import { getRegistration } from '../../shared/adapters/registration-store';
-import {
-  certificatePdf,
-  issueCertificate,
-  revokeCertificate,
-} from '../../shared/certificates/certificate-service';
+import { certificatePdf, issueCertificate, revokeCertificate } from '../../shared/certificates/certificate-service';
 import { requireClass, requireProgramme } from '../../shared/classes/programme-context';
 import { DomainError } from '../../shared/domain/errors';
 import { type HttpResult, json, routeHandler } from '../../shared/http/http-handler';
@@ -116,7 +112,9 @@ async function classArchiveRoute(event: AuthorizedEvent, principal: Principal): 
     const record = await getCertificate(registration.certificate?.number as string);
     if (!record) continue;
     // PDFs are already compressed: store them.
-    zip.addBuffer(Buffer.from(await certificatePdf(record)), `${record.number}-${record.name}.pdf`, { compress: false });
+    zip.addBuffer(Buffer.from(await certificatePdf(record)), `${record.number}-${record.name}.pdf`, {
+      compress: false,
+    });
   }
   zip.end();
   await uploading;

@@ -150,7 +150,7 @@ export class AdminApi extends Construct {
         Validations.of(added).acknowledge({
           id: 'AwsSolutions-APIG4',
           reason:
-            'Public by design (certificate verification, evaluation by personal link): served by its own function with no access to staff data, and throttled per route.',
+            'Public by design (certificate verification, evaluation by personal link): served by its own function, which may touch only certificate, evaluation and programme items (no registration), and throttled per route.',
         });
       }
     }

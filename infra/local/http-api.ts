@@ -148,7 +148,9 @@ function buildEvent(
       time: new Date(now).toUTCString(),
       timeEpoch: now,
       // A public route has no authorizer, as in API Gateway.
-      authorizer: claims ? { principalId: '', integrationLatency: 0, jwt: { claims: flatClaims, scopes: [] } } : undefined,
+      authorizer: claims
+        ? { principalId: '', integrationLatency: 0, jwt: { claims: flatClaims, scopes: [] } }
+        : undefined,
     },
     stageVariables: undefined,
   } as APIGatewayProxyEventV2WithJWTAuthorizer;

@@ -114,7 +114,9 @@ function assertGlyphs(font: Uint8Array, content: CertificateContent): void {
     if (missing.length > 0) {
       throw new CertificateRenderError(
         'CERTIFICATE_GLYPH_MISSING',
-        `证书字体缺少以下字符，无法正确印制：${missing.join('')}`,
+        // The characters themselves stay out of the message: it reaches logs and the execution history, and they
+        // come from a trainee's name. The field and the count say where to look.
+        `证书字体缺少「${field}」中的 ${missing.length} 个字符，无法正确印制；请核对该字段是否含生僻字或非常用符号`,
         field,
       );
     }

@@ -15,6 +15,7 @@ export class CertificateRenderError extends Error {
     readonly field: string,
   ) {
     super(message);
-    this.name = 'CertificateRenderError';
+    // The code is the error's name, so the workflow's failure record (error name only) says which rule refused it.
+    this.name = code;
   }
 }

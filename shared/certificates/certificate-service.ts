@@ -115,7 +115,10 @@ export async function issueCertificate(request: {
           value: number,
         }),
       ]
-    : [...transitionItems(registration, now, { to: 'certified', by, reason: number, set: { certificate: info } }), certificatePut(record)];
+    : [
+        ...transitionItems(registration, now, { to: 'certified', by, reason: number, set: { certificate: info } }),
+        certificatePut(record),
+      ];
   await writeTransaction(items);
   return info;
 }
@@ -166,7 +169,9 @@ export async function verifyCertificate(number: string, code: string): Promise<V
   const digest = (value: string) => createHash('sha256').update(value.toUpperCase()).digest();
   const matches = timingSafeEqual(digest(record?.code ?? DECOY), digest(code));
   if (!matches || !record) return { outcome: 'invalid' };
-  return record.status === 'revoked' ? { outcome: 'revoked', certificate: record } : { outcome: 'valid', certificate: record };
+  return record.status === 'revoked'
+    ? { outcome: 'revoked', certificate: record }
+    : { outcome: 'valid', certificate: record };
 }
 
 export async function certificatePdf(record: Pick<CertificateRecord, 'pdfKey'>): Promise<Uint8Array> {

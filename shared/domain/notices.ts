@@ -120,9 +120,7 @@ export function composeNotice(context: NoticeContext): ComposedNotice {
             ? [`证书编号：${context.certificateNumber}　验证码：${context.verificationCode ?? ''}`]
             : []),
           ...(context.downloadUrl
-            ? [
-                `下载电子证书（PDF，链接有效期至 ${context.downloadExpiresAt?.slice(0, 10) ?? ''}）：${context.downloadUrl}`,
-              ]
+            ? [`下载电子证书（PDF，链接有效期至 ${beijingDate(context.downloadExpiresAt)}）：${context.downloadUrl}`]
             : []),
           ...(context.verificationUrl
             ? [`任何人可凭证书编号和验证码在此核验证书真伪：${context.verificationUrl}`]
@@ -186,6 +184,12 @@ function beijingTime(iso: string, timeZone: string): string {
       .map((part) => [part.type, part.value]),
   );
   return `${parts.year}年${Number(parts.month)}月${Number(parts.day)}日 ${parts.hour}:${parts.minute}`;
+}
+
+/** YYYY-MM-DD as a reader in China sees it (UTC+8). */
+function beijingDate(iso: string | undefined): string {
+  if (!iso) return '';
+  return new Date(Date.parse(iso) + 8 * 3600 * 1000).toISOString().slice(0, 10);
 }
 
 export function renderText(notice: ComposedNotice, footer: string): string {

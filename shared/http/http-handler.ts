@@ -22,15 +22,17 @@ export type HttpResult = {
  * HTTP APIs answer preflights and add the headers themselves.
  */
 export function httpHandler(fn: (event: AuthorizedEvent, context: Context) => Promise<HttpResult>) {
-  return middy<AuthorizedEvent, APIGatewayProxyResultV2>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(httpHeaderNormalizer())
-    // Registered before the security headers so its `after` runs after theirs (middy runs `after` in reverse).
-    .use(routePolicyWins())
-    .use(httpSecurityHeaders())
-    .use(errorsAsJson())
-    .use(httpJsonBodyParser({ disableContentTypeError: true }))
-    .handler(fn as never);
+  return (
+    middy<AuthorizedEvent, APIGatewayProxyResultV2>()
+      .use(injectLambdaContext(logger, { resetKeys: true }))
+      .use(httpHeaderNormalizer())
+      // Registered before the security headers so its `after` runs after theirs (middy runs `after` in reverse).
+      .use(routePolicyWins())
+      .use(httpSecurityHeaders())
+      .use(errorsAsJson())
+      .use(httpJsonBodyParser({ disableContentTypeError: true }))
+      .handler(fn as never)
+  );
 }
 
 export function json(statusCode: number, body: unknown): HttpResult {

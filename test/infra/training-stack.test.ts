@@ -316,7 +316,10 @@ describe('HTTP API and sign-in', () => {
   });
 
   it('throttles each public route harder than the signed-in default', () => {
-    const [, stage] = resourcesOfType(json, 'AWS::ApiGatewayV2::Stage')[0] as [string, { Properties: Record<string, any> }];
+    const [, stage] = resourcesOfType(json, 'AWS::ApiGatewayV2::Stage')[0] as [
+      string,
+      { Properties: Record<string, any> },
+    ];
     const settings = stage.Properties.RouteSettings as Record<string, { ThrottlingRateLimit: number }>;
     for (const route of ROUTES.filter((r) => r.public)) {
       // Verification and download: 5 rps; the evaluation form: enough for a class answering together.
@@ -517,6 +520,33 @@ describe('IAM', () => {
       }
     }
     expect(offending).toEqual([]);
+  });
+});
+
+describe('the internet-facing function', () => {
+  it('touches only certificate, evaluation and programme items: no registration, no query, no scan', () => {
+    const dynamo = statementsOf('public-api').filter((statement) =>
+      actionsOf(statement).some((action) => action.startsWith('dynamodb:')),
+    );
+    expect(dynamo.length).toBeGreaterThan(0);
+    for (const statement of dynamo) {
+      expect(actionsOf(statement).sort()).toEqual([
+        'dynamodb:ConditionCheckItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+      ]);
+      expect(statement.Condition).toEqual({
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CERT#*', 'EVALTOKEN#*', 'EVAL#*', 'PROGRAMME#*'] },
+      });
+    }
+    const s3 = statementsOf('public-api').filter((statement) =>
+      actionsOf(statement).some((action) => action.startsWith('s3:')),
+    );
+    for (const statement of s3) {
+      expect(actionsOf(statement).every((action) => /^s3:(Get|List)/.test(action))).toBe(true);
+      expect(JSON.stringify(statement.Resource)).toContain('/certificates/*');
+    }
   });
 });
 

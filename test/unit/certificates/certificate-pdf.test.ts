@@ -220,6 +220,11 @@ describe('renderCertificatePdf', () => {
 
     await expect(failure).rejects.toBeInstanceOf(CertificateRenderError);
     await expect(failure).rejects.toMatchObject({ code: 'CERTIFICATE_GLYPH_MISSING', field: 'name' });
+    // The message reaches logs and the execution history: it names the field, never the trainee's characters.
+    const error = (await failure.catch((e: Error) => e)) as Error;
+    expect(error.message).not.toContain('𰻞');
+    expect(error.message).not.toContain('张');
+    expect(error.name).toBe('CERTIFICATE_GLYPH_MISSING');
   });
 
   it('refuses a date that is not YYYY-MM-DD', async () => {
