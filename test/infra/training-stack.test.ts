@@ -316,10 +316,7 @@ describe('HTTP API and sign-in', () => {
   });
 
   it('throttles each public route harder than the signed-in default', () => {
-    const [, stage] = resourcesOfType(json, 'AWS::ApiGatewayV2::Stage')[0] as [
-      string,
-      { Properties: Record<string, any> },
-    ];
+    const [, stage] = resourcesOfType(json, 'AWS::ApiGatewayV2::Stage')[0] as [string, CfnResourceJson];
     const settings = stage.Properties.RouteSettings as Record<string, { ThrottlingRateLimit: number }>;
     for (const route of ROUTES.filter((r) => r.public)) {
       // Verification and download: 5 rps; the evaluation form: enough for a class answering together.
