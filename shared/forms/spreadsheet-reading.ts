@@ -44,8 +44,17 @@ export async function readSpreadsheet<T>(
       const problem = await inspectXlsxArchive(data, limits);
       if (problem) return handlers.unreadable(problem);
     }
-    const sheets = format === 'xlsx' ? readXlsxSheets(data) : singleSheet(readCsvSheet(data, csvSheetName(fileName)));
-    return await handlers.read(sheets);
+    const read = () =>
+      handlers.read(format === 'xlsx' ? readXlsxSheets(data) : singleSheet(readCsvSheet(data, csvSheetName(fileName))));
+    try {
+      return await read();
+    } catch (error) {
+      // ExcelJS's streaming reader parks worksheets that precede sharedStrings.xml (as Excel and ExcelJS write them)
+      // in temporary files, and was seen once, under heavy load, to fail parsing a valid file there. The read is a
+      // pure function of the bytes: a second attempt tells a transient failure from a broken file.
+      if (error instanceof FileProblemError || format !== 'xlsx') throw error;
+      return await read();
+    }
   } catch (error) {
     if (error instanceof FileProblemError) return handlers.unreadable(error.problem);
     return handlers.unreadable(
