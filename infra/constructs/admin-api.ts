@@ -8,6 +8,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { FunctionName } from '../function-names';
+import { CLASSES_ATTRIBUTE, HOST_GROUP, STAFF_GROUP, UNIT_ATTRIBUTE } from '../../shared/http/principal';
 import { PUBLIC_ROUTE_THROTTLE, ROUTES } from '../routes';
 import type { TrainingFunction } from './training-function';
 
@@ -17,10 +18,6 @@ export interface AdminApiProps {
   /** The functions that serve routes, by the name the route table uses. */
   readonly targets: Partial<Record<FunctionName, TrainingFunction>>;
 }
-
-export const STAFF_GROUP = 'staff';
-export const HOST_GROUP = 'host';
-export const UNIT_CLAIM = 'custom:unit';
 
 /**
  * Sign-in and the HTTP API. Cognito issues ID tokens carrying `cognito:groups` (staff) or `custom:unit`
@@ -47,9 +44,9 @@ export class AdminApi extends Construct {
       },
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
       customAttributes: {
-        unit: new cognito.StringAttribute({ minLen: 6, maxLen: 6, mutable: true }),
+        [UNIT_ATTRIBUTE]: new cognito.StringAttribute({ minLen: 6, maxLen: 6, mutable: true }),
         // The class numbers a host institution runs, e.g. "1,4".
-        classes: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
+        [CLASSES_ATTRIBUTE]: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
       },
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -79,7 +76,7 @@ export class AdminApi extends Construct {
       accessTokenValidity: Duration.hours(1),
       readAttributes: new cognito.ClientAttributes()
         .withStandardAttributes({ email: true, fullname: true })
-        .withCustomAttributes('unit', 'classes'),
+        .withCustomAttributes(UNIT_ATTRIBUTE, CLASSES_ATTRIBUTE),
       writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ fullname: true }),
     });
 

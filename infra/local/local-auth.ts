@@ -2,13 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { jwtVerify, SignJWT } from 'jose';
-import { STAFF_GROUP, UNIT_CLAIM } from '../../shared/http/principal';
+import { CLASSES_CLAIM, HOST_GROUP, STAFF_GROUP, UNIT_CLAIM } from '../../shared/http/principal';
 
 export const LOCAL_ISSUER = 'https://cognito-idp.local/leading-talent';
 export const LOCAL_AUDIENCE = 'local-console';
 /** The Cognito group and claim of a class host institution (承办机构); see shared/http/principal.ts. */
-const HOST_GROUP = 'host';
-const CLASSES_CLAIM = 'custom:classes';
 
 /** Whom a local token speaks for: staff, one unit's operator, or the host institution of these classes. */
 export type LocalIdentity = { staff: true } | { unit: string } | { host: readonly number[] };

@@ -2,11 +2,17 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { DomainError } from '../domain/errors';
 import { isUnitCode } from '../domain/units';
 
+/**
+ * The Cognito names every part of the system agrees on, declared once: the user pool's groups and custom attributes
+ * (infra/constructs/admin-api.ts), the claims read here, and the local cloud's tokens (infra/local/local-auth.ts).
+ */
 export const STAFF_GROUP = 'staff';
 export const HOST_GROUP = 'host';
-export const UNIT_CLAIM = 'custom:unit';
+export const UNIT_ATTRIBUTE = 'unit';
 /** The class numbers a host institution runs, comma-separated: "1,4". */
-export const CLASSES_CLAIM = 'custom:classes';
+export const CLASSES_ATTRIBUTE = 'classes';
+export const UNIT_CLAIM = `custom:${UNIT_ATTRIBUTE}`;
+export const CLASSES_CLAIM = `custom:${CLASSES_ATTRIBUTE}`;
 
 /**
  * Who is calling, as the JWT authorizer vouched for it: staff (the SME Bureau and the talent exchange centre), a

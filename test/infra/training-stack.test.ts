@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import { buildTrainingStack } from '../../infra/app';
-import { HOST_GROUP, STAFF_GROUP, UNIT_CLAIM } from '../../infra/constructs/admin-api';
+import { HOST_GROUP, STAFF_GROUP, UNIT_CLAIM } from '../../shared/http/principal';
 import { TrainingFunction } from '../../infra/constructs/training-function';
 import { FUNCTION_NAMES } from '../../infra/function-names';
 import { ROUTES } from '../../infra/routes';
