@@ -93,6 +93,27 @@ describe('a class: attendance, leave through the unit, closing, completion', () 
     expect(entry.idNumber).toMatch(/^\d{6}\*{8}\d{3}[\dX]$/);
     expect(JSON.stringify(roster.body)).not.toContain(String(trainee.certified.idNumber));
     expect(entry.unitName).toBe('北京市');
+    // Masking holds on every reply that carries a registration: lists, the detail, the roster, its sheet, history.
+    const raw = [String(trainee.certified.idNumber), String(trainee.certified.mobile), String(trainee.certified.email)];
+    const replies = [
+      await api(endpoints, '/registrations?limit=200', { token: journey.staff }),
+      await api(endpoints, '/registrations?limit=200', { token: journey.unitToken }),
+      await api(endpoints, `/registrations/${id.certified}`, { token: journey.staff }),
+      await api(endpoints, `/registrations/${id.certified}`, { token: journey.unitToken }),
+      await api(endpoints, `/registrations/${id.certified}/history`, { token: journey.staff }),
+      roster,
+    ];
+    const sheet = await fetch(`${endpoints.api}/classes/${CLASS}/roster.xlsx`, {
+      headers: { authorization: `Bearer ${host()}` },
+    });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(await sheet.arrayBuffer()) as never);
+    const texts = [
+      ...replies.map((reply) => JSON.stringify(reply.body)),
+      JSON.stringify(workbook.worksheets[0]?.getSheetValues()),
+    ];
+    for (const text of texts) for (const value of raw) expect(text).not.toContain(value);
+    expect(JSON.stringify(replies[2]?.body)).toContain(String(trainee.certified.idNumber).slice(-4));
   });
 
   it('leave: only the trainee’s unit grants it, for sessions not yet begun, with a reason', async () => {
