@@ -315,6 +315,15 @@ describe('HTTP API and sign-in', () => {
     }
   });
 
+  it('answers browser preflights only for the configured console origin, never *', () => {
+    const [, api] = only('AWS::ApiGatewayV2::Api');
+    const cors = api.Properties.CorsConfiguration;
+    expect(cors.AllowOrigins).toEqual(['https://console.example.org']);
+    expect(cors.AllowOrigins).not.toContain('*');
+    expect(cors.AllowHeaders).toEqual(['authorization', 'content-type']);
+    expect(cors.AllowMethods.sort()).toEqual(['GET', 'POST', 'PUT']);
+  });
+
   it('throttles each public route harder than the signed-in default', () => {
     const [, stage] = resourcesOfType(json, 'AWS::ApiGatewayV2::Stage')[0] as [string, CfnResourceJson];
     const settings = stage.Properties.RouteSettings as Record<string, { ThrottlingRateLimit: number }>;
