@@ -197,15 +197,28 @@ export class TransactionRefused extends Error {
  * any other cancellation is a TransactionRefused carrying DynamoDB's reason per item.
  */
 export async function writeTransaction(items: readonly TransactItem[]): Promise<void> {
-  try {
-    await dynamoClient().send(new TransactWriteCommand({ TransactItems: [...items] }));
-  } catch (error) {
-    if (!(error instanceof TransactionCanceledException)) throw error;
-    const reasons = (error.CancellationReasons ?? []).map((reason) => reason.Code);
-    if (reasons[0] === 'ConditionalCheckFailed' && items[0]?.Update?.Key?.sk === 'REG') throw statusChanged();
-    throw new TransactionRefused(reasons);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await dynamoClient().send(new TransactWriteCommand({ TransactItems: [...items] }));
+      return;
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = (error.CancellationReasons ?? []).map((reason) => reason.Code);
+      if (reasons[0] === 'ConditionalCheckFailed' && items[0]?.Update?.Key?.sk === 'REG') throw statusChanged();
+      // Another transaction held one of these items at that instant: nothing was refused, so try again (DynamoDB's
+      // advice), a few times with jitter, before reporting it.
+      const conflictOnly =
+        reasons.includes('TransactionConflict') && !reasons.includes('ConditionalCheckFailed');
+      if (conflictOnly && attempt < CONFLICT_ATTEMPTS) {
+        await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt * Math.random()));
+        continue;
+      }
+      throw new TransactionRefused(reasons);
+    }
   }
 }
+
+const CONFLICT_ATTEMPTS = 5;
 
 /** The status-bearing sort keys of the byUnit and byYear indexes (their partition keys never change). */
 export function statusSortKeys(year: number, unit: string, status: RegistrationStatus, registrationId: string) {
