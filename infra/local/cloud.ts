@@ -14,7 +14,7 @@ import { FUNCTION_NAMES, type FunctionName } from '../function-names';
 import { DynamoDbLocal } from './dynamodb-local';
 import { type FailedEvent, FailureQueue } from './failure-queue';
 import { LocalHttpApi } from './http-api';
-import { LocalLambdaRuntime } from './lambda-runtime';
+import { type InvocationDelay, LocalLambdaRuntime } from './lambda-runtime';
 import { LocalAuth } from './local-auth';
 import { freePort } from './net';
 import { clampLongTimers, LocalStepFunctions } from './step-functions';
@@ -47,6 +47,12 @@ export interface LocalCloudOptions {
   readonly programme?: Programme;
   /** Told when programme time has been moved (`npm start` then rewrites env.json for `npm run redrive`). */
   readonly onClockChange?: (now: Date) => void;
+  /**
+   * Test-only fault injection: latency before a Lambda handler runs, per invocation (a number of ms, or a promise
+   * that holds it until settled). Key on `event.action` for workflow-task, `event.routeKey` for the HTTP API
+   * functions. Off by default; `npm start` never sets it.
+   */
+  readonly invocationDelays?: InvocationDelay;
 }
 
 /** ID tokens the local cloud accepts: `staff`, one per unit code (`"110000"`), and `hosts`: one per class number. */
@@ -102,7 +108,7 @@ export class LocalCloud {
     const dataDir = resolve(this.options.dataDir);
     this.auth = new LocalAuth(join(dataDir, 'signing-key'));
     const system = synthesizeForLocal();
-    this.lambdas = new LocalLambdaRuntime(system.functions);
+    this.lambdas = new LocalLambdaRuntime(system.functions, this.options.invocationDelays);
 
     const [dynamodbEndpoint, s3Endpoint, sesEndpoint] = await Promise.all([
       this.dynamo.start(),

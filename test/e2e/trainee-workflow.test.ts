@@ -42,12 +42,21 @@ describe('trainee workflow: review, assignment, withdrawal', () => {
     return listed.body.items.find((item: { name: string }) => item.name === name);
   }
 
+  /**
+   * Ready for review once the workflow's token is saved (the registration shows it waiting in `review`), not when
+   * the execution merely entered AwaitReview: an approval before the save would be refused with 409.
+   */
   async function awaitingReview(name: string) {
-    return eventually(async () => {
-      const item = await registrationOf(name);
-      const execution = cloud.stepFunctions.list().find((e) => e.name === item?.registrationId);
-      return execution?.visited.includes('AwaitReview') ? item : undefined;
-    });
+    return eventually(
+      async () => {
+        const item = await registrationOf(name);
+        if (!item) return undefined;
+        const detail = await api(endpoints, `/registrations/${item.registrationId}`, { token: endpoints.tokens.staff });
+        return detail.body.status === 'nominated' && detail.body.awaiting?.stage === 'review' ? item : undefined;
+      },
+      30_000,
+      `${name} awaiting review`,
+    );
   }
 
   it('approval assigns the preferred class and sends the assignment notice', async () => {

@@ -5,7 +5,7 @@ import {
   StopExecutionCommand,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FunctionName } from '../../../infra/function-names';
 import { type LambdaInvoker, LocalStepFunctions } from '../../../infra/local/step-functions';
 
@@ -127,8 +127,9 @@ describe('local Step Functions: callback timeouts on programme time', () => {
 
     t.setNow(START + 24 * HOUR_S * 1000 - 1);
     expect(await t.sfn.fireDueTimers()).toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(execution().status).toBe('RUNNING');
+    // Not due: the callback is still pending with its timer, and the execution still parked on it.
+    expect(t.sfn.pendingTimers()).toEqual([START + 24 * HOUR_S * 1000]);
+    expect(execution()).toMatchObject({ status: 'RUNNING', waiting: true });
 
     t.setNow(START + 24 * HOUR_S * 1000);
     expect(await t.sfn.fireDueTimers()).toBe(1);
@@ -153,8 +154,12 @@ describe('local Step Functions: callback timeouts on programme time', () => {
   it('fires due timers on its own as programme time passes', async () => {
     const t = await setUp(BY_PATH, { timerCheckMs: 20 });
     const { execution } = await t.start({ timeout: 60 });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(execution().status).toBe('RUNNING');
+    // The periodic check has run a few times before the due time, and fired nothing.
+    const checks = vi.spyOn(t.sfn, 'fireDueTimers');
+    await eventually(async () => (checks.mock.calls.length >= 3 ? true : undefined), 3000, 'three timer checks');
+    checks.mockRestore();
+    expect(t.sfn.pendingTimers()).toEqual([START + 60_000]);
+    expect(execution()).toMatchObject({ status: 'RUNNING', waiting: true });
     t.setNow(START + 61_000);
     const done = await t.ended(execution);
     expect(JSON.parse(done.output ?? '{}')).toMatchObject({ outcome: 'timed out' });
