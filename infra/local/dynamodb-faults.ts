@@ -15,7 +15,8 @@ export function injectTransactionConflicts(rate: number, random: () => number = 
       if (context.commandName === 'TransactWriteItemsCommand' && random() < rate) {
         injected++;
         throw new TransactionCanceledException({
-          message: 'Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict]',
+          message:
+            'Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict]',
           $metadata: { httpStatusCode: 400 },
           CancellationReasons: (input.TransactItems ?? []).map(() => ({
             Code: 'TransactionConflict',

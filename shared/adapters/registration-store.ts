@@ -207,8 +207,7 @@ export async function writeTransaction(items: readonly TransactItem[]): Promise<
       if (reasons[0] === 'ConditionalCheckFailed' && items[0]?.Update?.Key?.sk === 'REG') throw statusChanged();
       // Another transaction held one of these items at that instant: nothing was refused, so try again (DynamoDB's
       // advice), a few times with jitter, before reporting it.
-      const conflictOnly =
-        reasons.includes('TransactionConflict') && !reasons.includes('ConditionalCheckFailed');
+      const conflictOnly = reasons.includes('TransactionConflict') && !reasons.includes('ConditionalCheckFailed');
       if (conflictOnly && attempt < CONFLICT_ATTEMPTS) {
         await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt * Math.random()));
         continue;
