@@ -73,12 +73,13 @@ export function transitionItems(registration: Registration, now: Date, transitio
     ...statusSortKeys(year, unit, transition.to, registrationId),
     ...transition.when?.values,
   };
-  const sets = ['#status = :to', 'updatedAt = :updatedAt', 'gsi1sk = :gsi1sk', 'gsi3sk = :gsi3sk'];
-  for (const [name, value] of Object.entries(transition.set ?? {})) {
-    names[`#${name}`] = name;
-    values[`:${name}`] = value;
-    sets.push(`#${name} = :${name}`);
-  }
+  const sets = [
+    '#status = :to',
+    'updatedAt = :updatedAt',
+    'gsi1sk = :gsi1sk',
+    'gsi3sk = :gsi3sk',
+    ...assignments(transition.set ?? {}, names, values),
+  ];
   const removes = (transition.remove ?? []).map((name) => {
     names[`#${name}`] = name;
     return `#${name}`;
@@ -109,6 +110,22 @@ export function transitionItems(registration: Registration, now: Date, transitio
   ];
 }
 
+/**
+ * `#name = :name` for each attribute, registering its name and value: attribute names are always aliased, since
+ * several (status, leave, session…) are DynamoDB reserved words.
+ */
+export function assignments(
+  attributes: Readonly<Record<string, unknown>>,
+  names: Record<string, string>,
+  values: Record<string, unknown>,
+): string[] {
+  return Object.entries(attributes).map(([name, value]) => {
+    names[`#${name}`] = name;
+    values[`:${name}`] = value;
+    return `#${name} = :${name}`;
+  });
+}
+
 /** A transaction item that sets attributes without a status change, while the status is still the one read. */
 export function updateRegistrationItem(
   registration: Registration,
@@ -116,11 +133,7 @@ export function updateRegistrationItem(
 ): TransactItem {
   const names: Record<string, string> = { '#status': 'status' };
   const values: Record<string, unknown> = { ':from': registration.status };
-  const sets = Object.entries(attributes).map(([name, value]) => {
-    names[`#${name}`] = name;
-    values[`:${name}`] = value;
-    return `#${name} = :${name}`;
-  });
+  const sets = assignments(attributes, names, values);
   return {
     Update: {
       TableName: table(),
@@ -138,24 +151,9 @@ export async function updateRegistration(
   registration: Registration,
   attributes: Readonly<Record<string, unknown>>,
 ): Promise<void> {
-  const names: Record<string, string> = { '#status': 'status' };
-  const values: Record<string, unknown> = { ':from': registration.status };
-  const sets = Object.entries(attributes).map(([name, value]) => {
-    names[`#${name}`] = name;
-    values[`:${name}`] = value;
-    return `#${name} = :${name}`;
-  });
+  const { Update } = updateRegistrationItem(registration, attributes);
   try {
-    await dynamoClient().send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: keys.registration(registration.registrationId),
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ConditionExpression: '#status = :from',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      }),
-    );
+    await dynamoClient().send(new UpdateCommand(Update as NonNullable<typeof Update>));
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) throw statusChanged();
     throw error;

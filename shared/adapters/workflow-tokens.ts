@@ -8,7 +8,7 @@ import { dynamoClient } from './aws-clients';
 import { loadConfig } from './config';
 import { historyPut } from './history-store';
 import { keys } from './keys';
-import { writeTransaction } from './registration-store';
+import { assignments, writeTransaction } from './registration-store';
 
 const table = () => loadConfig().TABLE_NAME;
 
@@ -94,11 +94,7 @@ export async function claimTaskToken(
   const condition = tokenCondition(waiting);
   const names: Record<string, string> = { '#status': 'status' };
   const values: Record<string, unknown> = { ':from': registration.status, ...condition.values };
-  const sets = Object.entries(set).map(([name, value]) => {
-    names[`#${name}`] = name;
-    values[`:${name}`] = value;
-    return `#${name} = :${name}`;
-  });
+  const sets = assignments(set, names, values);
   try {
     await writeTransaction([
       {
