@@ -2,8 +2,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { resetClients } from '../../../shared/adapters/aws-clients';
-import { resetConfig } from '../../../shared/adapters/config';
+import { useUnitTestEnvironment } from '../../support/unit-environment';
 import {
   ROWS_PER_TRANSACTION,
   type RecordRequest,
@@ -57,17 +56,7 @@ const recordOne = async (request: RecordRequest) => (await recordRegistrations([
 
 describe('one row, one transaction: cancellations become outcomes', () => {
   beforeEach(() => {
-    Object.assign(process.env, {
-      TABLE_NAME: 't',
-      UPLOADS_BUCKET: 'b',
-      PROGRAMME_YEAR: '2024',
-      PUBLIC_BASE_URL: 'http://localhost',
-      MAIL_FROM: 'x <a@b.cn>',
-      MAIL_REPLY_TO: 'a@b.cn',
-      AWS_REGION: 'cn-north-1',
-    });
-    resetConfig();
-    resetClients();
+    useUnitTestEnvironment();
     dynamo.reset();
   });
 

@@ -2,8 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { resetClients } from '../../../shared/adapters/aws-clients';
-import { resetConfig } from '../../../shared/adapters/config';
+import { useUnitTestEnvironment } from '../../support/unit-environment';
 import { getTaskToken, saveTaskToken, tokenCondition } from '../../../shared/adapters/workflow-tokens';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
@@ -22,17 +21,7 @@ const update = () => {
 };
 
 beforeEach(() => {
-  Object.assign(process.env, {
-    TABLE_NAME: 't',
-    UPLOADS_BUCKET: 'b',
-    PROGRAMME_YEAR: '2024',
-    PUBLIC_BASE_URL: 'http://localhost',
-    MAIL_FROM: 'x <a@b.cn>',
-    MAIL_REPLY_TO: 'a@b.cn',
-    AWS_REGION: 'cn-north-1',
-  });
-  resetConfig();
-  resetClients();
+  useUnitTestEnvironment();
   dynamo.reset();
 });
 

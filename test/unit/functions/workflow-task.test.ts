@@ -2,9 +2,8 @@ import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-s
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { useUnitTestEnvironment } from '../../support/unit-environment';
 import { handler } from '../../../functions/workflow-task/handler';
-import { resetClients } from '../../../shared/adapters/aws-clients';
-import { resetConfig } from '../../../shared/adapters/config';
 import { clearProgrammeCache } from '../../../shared/adapters/programme-store';
 
 /**
@@ -32,19 +31,10 @@ const endWaitlist = () =>
   handler({ action: 'endWaitlist', registrationId: 'R1', unit: '110000', year: 2024 } as never, context);
 
 beforeEach(() => {
-  Object.assign(process.env, {
-    TABLE_NAME: 't',
-    UPLOADS_BUCKET: 'b',
-    PROGRAMME_YEAR: '2024',
-    PUBLIC_BASE_URL: 'http://localhost',
-    MAIL_FROM: 'x <a@b.cn>',
-    MAIL_REPLY_TO: 'a@b.cn',
-    AWS_REGION: 'cn-north-1',
+  useUnitTestEnvironment({
     CLOCK_OFFSET_MS: String(Date.parse('2024-09-23T00:00:00+08:00') - Date.now()),
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   });
-  resetConfig();
-  resetClients();
   clearProgrammeCache();
   dynamo.reset();
 });
