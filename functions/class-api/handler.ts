@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { listClassStates, listWaitlist } from '../../shared/adapters/class-seats';
+import { getClassState, listClassStates, listWaitlist } from '../../shared/adapters/class-seats';
 import { systemClock } from '../../shared/adapters/clock';
 import { loadConfig } from '../../shared/adapters/config';
 import { listRegistrations } from '../../shared/adapters/registration-queries';
@@ -70,11 +70,10 @@ async function rosterRoute(event: AuthorizedEvent, principal: Principal): Promis
   const query = parseQuery(rosterQuery, event.queryStringParameters);
   const { programme, trainingClass } = await requireClass(year(), classNumber);
   const now = systemClock.now();
-  const [page, states] = await Promise.all([
+  const [page, state] = await Promise.all([
     listRegistrations({ year: programme.year, classNumber, cursor: query.cursor, limit: query.limit }),
-    listClassStates(programme.year),
+    getClassState(programme.year, classNumber),
   ]);
-  const state = states.get(classNumber);
   return json(200, {
     class: {
       ...trainingClass,

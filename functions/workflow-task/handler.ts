@@ -16,7 +16,7 @@ import {
   closeTimeoutSeconds,
   waitlistTimeoutSeconds,
 } from '../../shared/domain/class-assignment';
-import { findClass } from '../../shared/domain/programme';
+import { findClass, type TrainingClass } from '../../shared/domain/programme';
 import { SYSTEM_ACTOR } from '../../shared/domain/registration-history';
 import type { Registration } from '../../shared/domain/trainee-registration';
 import { AWAIT_STAGES, type AssignmentResult, WORKFLOW_ACTIONS, WORKFLOW_ERRORS } from '../../shared/domain/workflow';
@@ -204,11 +204,11 @@ const steps: Record<Task['action'], Step> = {
 };
 
 /** The assignment as the execution carries it: the class and how long to wait for its close. */
-function assigned(trainingClass: { number: number; endDate: string }, now: Date): AssignmentResult {
+function assigned(trainingClass: TrainingClass, now: Date): AssignmentResult {
   return {
     outcome: 'assigned',
     classNumber: trainingClass.number,
-    closeTimeoutSeconds: closeTimeoutSeconds(trainingClass as never, now),
+    closeTimeoutSeconds: closeTimeoutSeconds(trainingClass, now),
   };
 }
 
