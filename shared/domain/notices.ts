@@ -196,8 +196,18 @@ export function renderText(notice: ComposedNotice, footer: string): string {
   return [...notice.paragraphs, '', footer].join('\n\n');
 }
 
+/** Links in a notice (verification, download, evaluation) are clickable in the HTML part; the text part keeps them plain. */
+function linked(text: string): string {
+  return text
+    .split(/(https?:\/\/[^\s<>"'，。；）]+)/)
+    .map((part, index) =>
+      index % 2 === 1 ? `<a href="${escapeHtml(part)}">${escapeHtml(part)}</a>` : escapeHtml(part),
+    )
+    .join('');
+}
+
 export function renderHtml(notice: ComposedNotice, footer: string): string {
-  const body = notice.paragraphs.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`).join('\n');
+  const body = notice.paragraphs.map((paragraph) => `<p>${linked(paragraph)}</p>`).join('\n');
   return `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>${escapeHtml(notice.subject)}</title><body>${body}<hr><p style="color:#666">${escapeHtml(footer)}</p></body></html>`;
 }
 

@@ -142,3 +142,17 @@ describe('notices to trainees', () => {
     expect(html).toContain('footer &#38; co');
   });
 });
+
+describe('the HTML part of a notice', () => {
+  it('makes links clickable, escaped, and leaves the rest of the text alone', async () => {
+    const { renderHtml } = await import('../../../shared/domain/notices');
+    const html = renderHtml(
+      { subject: 's', paragraphs: ['核验：https://x.example/verify/LJRC-2024-03-0001?code=AB&x=<y>。谢谢'] },
+      'f',
+    );
+    expect(html).toContain(
+      '<a href="https://x.example/verify/LJRC-2024-03-0001?code=AB&#38;x=">https://x.example/verify/LJRC-2024-03-0001?code=AB&#38;x=</a>&#60;y&#62;。谢谢',
+    );
+    expect(html).not.toContain('<y>');
+  });
+});
