@@ -24,6 +24,7 @@ const EVALUATION_THROTTLE = { rateLimit: 25, burstLimit: 80 } as const;
 export const ROUTES: readonly RouteDefinition[] = [
   { method: 'POST', path: '/uploads', target: 'upload-url' },
   { method: 'GET', path: '/uploads/{uploadId}/report', target: 'admin-api' },
+  { method: 'GET', path: '/uploads/{uploadId}/report.xlsx', target: 'admin-api' },
   { method: 'GET', path: '/registrations', target: 'admin-api' },
   { method: 'GET', path: '/registrations/{registrationId}', target: 'admin-api' },
   { method: 'GET', path: '/registrations/{registrationId}/history', target: 'admin-api' },

@@ -7,7 +7,6 @@ import { loadProgramme } from '../../shared/adapters/programme-store';
 import { listRegistrations } from '../../shared/adapters/registration-queries';
 import { getRegistration, TransactionRefused, transitionRegistration } from '../../shared/adapters/registration-store';
 import { logger } from '../../shared/adapters/logger';
-import { getUpload } from '../../shared/adapters/upload-store';
 import { failWorkflowTask, isSpentToken, resumeWorkflow } from '../../shared/adapters/workflow-client';
 import { claimTaskToken, getTaskToken, tokenCondition } from '../../shared/adapters/workflow-tokens';
 import { grantLeave } from '../../shared/classes/leave-service';
@@ -32,11 +31,11 @@ import {
   type AuthorizedEvent,
   type Principal,
   requireAccessToUnit,
-  requireClassAccess,
   requireStaff,
   requireStaffOrUnit,
 } from '../../shared/http/principal';
 import { parseBody, parseQuery, pathParameter } from '../../shared/http/request-parsing';
+import { uploadReportRoute, uploadReportWorkbookRoute } from './upload-report-routes';
 
 /** Staff and unit endpoints; each route checks role and unit itself, from the authorizer's claims. */
 export const handler = routeHandler({
@@ -48,6 +47,7 @@ export const handler = routeHandler({
   'POST /registrations/{registrationId}/leave': leaveRoute,
   'POST /registrations/{registrationId}/retry': retryRoute,
   'GET /uploads/{uploadId}/report': uploadReportRoute,
+  'GET /uploads/{uploadId}/report.xlsx': uploadReportWorkbookRoute,
   'GET /templates/{templateName}': templateRoute,
   'GET /programme': programmeRoute,
 });
@@ -284,27 +284,6 @@ async function retryRoute(event: AuthorizedEvent, principal: Principal): Promise
   }
   await resumeWorkflow(waiting.taskToken, { retry: true });
   return json(202, { registrationId: registration.registrationId, step, status: from });
-}
-
-async function uploadReportRoute(event: AuthorizedEvent, principal: Principal): Promise<HttpResult> {
-  const upload = await getUpload(pathParameter(event, 'uploadId'));
-  if (!upload) throw new DomainError('NOT_FOUND', '上传记录不存在', 404);
-  if (upload.form === 'attendance' && upload.classNumber !== undefined)
-    requireClassAccess(principal, upload.classNumber);
-  else requireAccessToUnit(principal, upload.unit);
-  return json(200, {
-    uploadId: upload.uploadId,
-    unit: upload.unit,
-    form: upload.form,
-    ...(upload.classNumber !== undefined ? { classNumber: upload.classNumber } : {}),
-    fileName: upload.fileName,
-    status: upload.status,
-    rows: upload.rows ?? 0,
-    accepted: upload.accepted ?? 0,
-    findings: upload.findings ?? [],
-    createdAt: upload.createdAt,
-    completedAt: upload.completedAt ?? null,
-  });
 }
 
 const TEMPLATE_NAMES = /^(trainee|unit)\.(xlsx|csv)$/;

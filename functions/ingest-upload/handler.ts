@@ -22,10 +22,17 @@ const idempotencyConfig = new IdempotencyConfig({
   expiresAfterSeconds: 7 * 24 * 3600,
 });
 
-const ingestOnce = makeIdempotent(async (record: S3EventRecord) => ingestUpload(record.s3.object.key), {
-  persistenceStore,
-  config: idempotencyConfig,
-});
+const ingestOnce = makeIdempotent(
+  async (record: S3EventRecord) =>
+    ingestUpload(record.s3.object.key, {
+      ...(record.s3.object.versionId ? { versionId: record.s3.object.versionId } : {}),
+      ...(record.s3.object.eTag ? { eTag: record.s3.object.eTag } : {}),
+    }),
+  {
+    persistenceStore,
+    config: idempotencyConfig,
+  },
+);
 
 export const handler = middy<S3Event, IngestResult[]>()
   .use(injectLambdaContext(logger, { resetKeys: true }))

@@ -1,3 +1,4 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Finding } from '../domain/errors';
 import type { UploadRecord } from '../domain/upload';
@@ -26,29 +27,89 @@ export async function getUpload(uploadId: string): Promise<UploadRecord | undefi
   return upload as UploadRecord;
 }
 
+export type UploadClaim =
+  /** This object is the upload's file: process it (first time, or again after a crash mid-way). */
+  | { readonly kind: 'claimed' }
+  /** This object was processed already (a repeated event). */
+  | { readonly kind: 'finished' }
+  /** The upload is bound to another object: this one was sent with the same link again and must not be read. */
+  | { readonly kind: 'other-object' };
+
+/**
+ * One upload, one file: the first object version to claim a pending upload owns it (pending → processing, with
+ * the version). The same version may claim again while processing, which is how a retry after a crash resumes.
+ */
+export async function claimUpload(uploadId: string, object: string, now: Date): Promise<UploadClaim> {
+  try {
+    await dynamoClient().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: keys.upload(uploadId),
+        UpdateExpression:
+          'SET #status = :processing, processedObject = :object, claimedAt = if_not_exists(claimedAt, :now)',
+        ConditionExpression:
+          'attribute_exists(pk) AND (#status = :pending OR (#status = :processing AND processedObject = :object))',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':processing': 'processing',
+          ':pending': 'pending',
+          ':object': object,
+          ':now': now.toISOString(),
+        },
+      }),
+    );
+    return { kind: 'claimed' };
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    const upload = await getUpload(uploadId);
+    return upload?.processedObject === object ? { kind: 'finished' } : { kind: 'other-object' };
+  }
+}
+
+/** Counts a file refused because its upload link had been used already. */
+export async function recordRefusedObject(uploadId: string): Promise<void> {
+  await dynamoClient().send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: keys.upload(uploadId),
+      UpdateExpression: 'ADD refusedObjects :one',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':one': 1 },
+    }),
+  );
+}
+
 export interface UploadOutcome {
   readonly status: 'done' | 'failed';
   readonly rows: number;
   readonly accepted: number;
+  /** The bounded summary (see summariseFindings); the full list is in the report JSON. */
   readonly findings: readonly Finding[];
+  readonly findingTotal: number;
+  readonly findingCounts: Readonly<Record<string, number>>;
   readonly reportKeys: { readonly json: string; readonly xlsx?: string };
   readonly completedAt: string;
 }
 
-export async function completeUpload(uploadId: string, outcome: UploadOutcome): Promise<void> {
+/** Finishes the claimed upload; only the object that claimed it can. */
+export async function completeUpload(uploadId: string, object: string, outcome: UploadOutcome): Promise<void> {
   await dynamoClient().send(
     new UpdateCommand({
       TableName: table(),
       Key: keys.upload(uploadId),
       UpdateExpression:
-        'SET #status = :status, #rows = :rows, accepted = :accepted, findings = :findings, reportKeys = :reportKeys, completedAt = :completedAt',
-      ConditionExpression: 'attribute_exists(pk)',
+        'SET #status = :status, #rows = :rows, accepted = :accepted, findings = :findings, findingTotal = :total, findingCounts = :counts, reportKeys = :reportKeys, completedAt = :completedAt',
+      ConditionExpression: '#status = :processing AND processedObject = :object',
       ExpressionAttributeNames: { '#status': 'status', '#rows': 'rows' },
       ExpressionAttributeValues: {
         ':status': outcome.status,
         ':rows': outcome.rows,
         ':accepted': outcome.accepted,
         ':findings': outcome.findings,
+        ':total': outcome.findingTotal,
+        ':counts': outcome.findingCounts,
+        ':processing': 'processing',
+        ':object': object,
         ':reportKeys': outcome.reportKeys,
         ':completedAt': outcome.completedAt,
       },

@@ -13,6 +13,11 @@ export interface Finding {
   readonly row?: number;
   readonly column?: string;
   readonly value?: string;
+  /**
+   * Staff only: the unit that already holds the person or enterprise (DUPLICATE_PERSON, DUPLICATE_ENTERPRISE).
+   * A unit is told only that someone holds it; which province registered a person is not its business.
+   */
+  readonly heldBy?: string;
 }
 
 /** A failure that maps to a 4xx reply: the caller did something the rules do not allow. */

@@ -2,7 +2,8 @@ import type { Finding } from './errors';
 
 /** 附件4 trainees and 附件3 unit contact (from a unit), or a class's filled sign-in sheet (from staff or its host). */
 export type UploadForm = 'trainee' | 'unit' | 'attendance';
-export type UploadStatus = 'pending' | 'done' | 'failed';
+/** pending → processing (ingest claimed one object version) → done | failed. */
+export type UploadStatus = 'pending' | 'processing' | 'done' | 'failed';
 export const UPLOAD_EXTENSIONS = ['xlsx', 'csv'] as const;
 export type UploadExtension = (typeof UPLOAD_EXTENSIONS)[number];
 export const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
@@ -32,9 +33,34 @@ export interface UploadRecord {
   readonly createdAt: string;
   readonly rows?: number;
   readonly accepted?: number;
+  /** The first findings only (FINDINGS_ON_ITEM): the full list is the report JSON in S3, paged by the report route. */
   readonly findings?: readonly Finding[];
+  /** How many findings there are in all, and per code: the summary a clerk reads first. */
+  readonly findingTotal?: number;
+  readonly findingCounts?: Readonly<Record<string, number>>;
   readonly reportKeys?: { readonly json: string; readonly xlsx?: string };
+  /** The object version ingest claimed (S3 version id, or the ETag where the store keeps no versions). */
+  readonly processedObject?: string;
+  /** Other files sent with the same upload link: refused, never read, counted here. */
+  readonly refusedObjects?: number;
   readonly completedAt?: string;
+}
+
+/**
+ * How many findings the upload item keeps. A 2,000-row file can carry several findings per row; DynamoDB's 400 KB
+ * item limit would be passed long before, and the upload would never complete.
+ */
+export const FINDINGS_ON_ITEM = 50;
+
+/** The bounded summary stored on the upload item: the first findings and counts per code. */
+export function summariseFindings(findings: readonly Finding[]): {
+  readonly first: readonly Finding[];
+  readonly total: number;
+  readonly counts: Readonly<Record<string, number>>;
+} {
+  const counts: Record<string, number> = {};
+  for (const finding of findings) counts[finding.code] = (counts[finding.code] ?? 0) + 1;
+  return { first: findings.slice(0, FINDINGS_ON_ITEM), total: findings.length, counts };
 }
 
 /** The owner segment of a class's upload keys: `class-01` … `class-99`. */

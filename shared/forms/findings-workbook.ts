@@ -1,13 +1,26 @@
 import ExcelJS from 'exceljs';
 import type { Finding } from '../domain/errors';
+import { scrubPersonalData } from '../domain/personal-data-scrub';
+import { fieldsOf, type FieldKind } from '../domain/registration/form-fields';
+import { maskEmail, maskIdNumber, maskMobile, maskPhone } from '../domain/registration/personal-data-masking';
+import { matchHeaderRow } from './header-matching';
 import type { ValidationReport } from './validation-report';
+
+const MASKS: Partial<Record<FieldKind, (value: string) => string>> = {
+  id: maskIdNumber,
+  mobile: maskMobile,
+  phone: maskPhone,
+  email: maskEmail,
+};
 
 const STATUS = { error: '有错误', warning: '有提醒', ok: '通过' } as const;
 const FILL = { error: 'FFFFC7CE', warning: 'FFFFEB9C' } as const;
 
 /**
  * The upload report the unit gets back: its own rows as uploaded, each with a status and the problems to fix, plus
- * file-level problems on a second sheet. Values are not masked: the file goes only to the unit that sent them.
+ * file-level problems on a second sheet. The file is stored for the retention period and downloaded again later,
+ * so personal values are masked: by column (ID number, mobile, phone, email) and, in every other cell, by pattern,
+ * since a clerk may have typed an ID number into 备注. The unit still has its own original file.
  */
 export async function buildFindingsWorkbook(
   report: ValidationReport,
@@ -18,6 +31,7 @@ export async function buildFindingsWorkbook(
   workbook.creator = '领军人才培训管理系统';
   const sheet = workbook.addWorksheet('校验结果', { views: [{ state: 'frozen', ySplit: 1 }] });
   const headers = report.rawHeaders ?? [];
+  const masks = columnMasks(report, headers);
   sheet.columns = [
     { header: '行号', width: 8 },
     { header: '状态', width: 10 },
@@ -37,7 +51,12 @@ export async function buildFindingsWorkbook(
     const problems = rowFindings
       .map((f) => `${f.severity === 'warning' ? '【提醒】' : ''}${f.column ?? ''}：${f.message}`)
       .join('\n');
-    const row = sheet.addRow([raw.row, STATUS[level], problems, ...headers.map((header) => raw.values[header] ?? '')]);
+    const cells = headers.map((header, index) => {
+      const value = raw.values[header] ?? '';
+      const mask = masks[index];
+      return value === '' ? '' : mask ? mask(value) : scrubPersonalData(value, { emails: true });
+    });
+    const row = sheet.addRow([raw.row, STATUS[level], scrubPersonalData(problems, { emails: true }), ...cells]);
     row.getCell(3).alignment = { wrapText: true, vertical: 'top' };
     if (level !== 'ok') {
       for (let column = 1; column <= 3; column++) {
@@ -54,8 +73,23 @@ export async function buildFindingsWorkbook(
       { header: '问题说明', width: 100 },
     ];
     fileSheet.getRow(1).font = { bold: true };
-    for (const finding of fileFindings) fileSheet.addRow([finding.code, finding.message]);
+    for (const finding of fileFindings) {
+      fileSheet.addRow([finding.code, scrubPersonalData(finding.message, { emails: true })]);
+    }
   }
   const buffer = await workbook.xlsx.writeBuffer();
   return new Uint8Array(buffer as ArrayBuffer);
+}
+
+/** Per column of the file, the mask of the personal field it holds, if it holds one. */
+function columnMasks(report: ValidationReport, headers: readonly string[]): ((value: string) => string)[] {
+  const masks: ((value: string) => string)[] = [];
+  if (!report.form) return masks;
+  const match = matchHeaderRow(headers, report.form);
+  for (const field of fieldsOf(report.form)) {
+    const index = match.columns.get(field.key);
+    const mask = MASKS[field.kind];
+    if (index !== undefined && mask) masks[index] = mask;
+  }
+  return masks;
 }

@@ -9,8 +9,15 @@ import { loadProgramme } from '../adapters/programme-store';
 import { getUnitQuotaState } from '../adapters/quota-store';
 import { type RecordOutcome, type RecordRequest, recordRegistrations } from '../adapters/registration-recording';
 import { getUnitContact, saveUnitContact } from '../adapters/unit-contact-store';
-import { headUpload, readUpload, writeReportFile } from '../adapters/upload-files';
-import { completeUpload, getUpload } from '../adapters/upload-store';
+import {
+  deleteUploadVersion,
+  headUpload,
+  ObjectReplaced,
+  readUpload,
+  type UploadedObject,
+  writeReportFile,
+} from '../adapters/upload-files';
+import { claimUpload, completeUpload, getUpload, recordRefusedObject } from '../adapters/upload-store';
 import { startTraineeWorkflow } from '../adapters/workflow-client';
 import pLimit from 'p-limit';
 import { recordAttendance } from '../classes/attendance-service';
@@ -26,8 +33,10 @@ import {
   MAX_UPLOAD_BYTES,
   type ParsedUploadKey,
   parseUploadKey,
+  summariseFindings,
   type UploadRecord,
 } from '../domain/upload';
+import { scrubFinding, forUnit } from '../domain/upload-findings';
 import {
   type AttendanceCell,
   buildFindingsWorkbook,
@@ -41,7 +50,7 @@ const START_CONCURRENCY = 10;
 
 export interface IngestResult {
   readonly key: string;
-  readonly outcome: 'ingested' | 'already-ingested' | 'ignored';
+  readonly outcome: 'ingested' | 'already-ingested' | 'ignored' | 'refused';
   readonly uploadId?: string;
   readonly rows?: number;
   readonly accepted?: number;
@@ -51,8 +60,9 @@ export interface IngestResult {
 /**
  * Ingests one uploaded object. Safe to run again for the same object: registrations have deterministic ids and
  * are written with conditions, executions are named by registration id, and a finished upload is not redone.
+ * `object` is what the S3 event announced; ingest reads exactly that version and no other.
  */
-export async function ingestUpload(rawKey: string): Promise<IngestResult> {
+export async function ingestUpload(rawKey: string, object: UploadedObject = {}): Promise<IngestResult> {
   // S3 event keys are URL-encoded with '+' for spaces.
   const key = decodeURIComponent(rawKey.replace(/\+/g, ' '));
   const parsedKey = parseUploadKey(key);
@@ -69,7 +79,19 @@ export async function ingestUpload(rawKey: string): Promise<IngestResult> {
     return { key, outcome: 'ignored', uploadId: parsedKey.uploadId };
   }
   logger.appendKeys({ uploadId: upload.uploadId, unit: upload.unit });
-  if (upload.status !== 'pending') return { key, outcome: 'already-ingested', uploadId: upload.uploadId };
+  if (upload.status === 'done' || upload.status === 'failed') {
+    if (sameObject(upload, object)) return { key, outcome: 'already-ingested', uploadId: upload.uploadId };
+  }
+
+  const head = await headUpload(key, object.versionId);
+  const announced: UploadedObject = {
+    versionId: object.versionId ?? head?.versionId,
+    eTag: object.eTag ?? head?.eTag,
+  };
+  const identity = objectIdentity(announced);
+  const claim = await claimUpload(upload.uploadId, identity, systemClock.now());
+  if (claim.kind === 'finished') return { key, outcome: 'already-ingested', uploadId: upload.uploadId };
+  if (claim.kind === 'other-object') return refuseOtherObject(upload, key, announced);
 
   const programme = await loadProgramme(upload.year);
   const fileFindings: Finding[] = [];
@@ -77,14 +99,21 @@ export async function ingestUpload(rawKey: string): Promise<IngestResult> {
     fileFindings.push({ code, severity: 'error', message, file: upload.fileName });
 
   let bytes: Uint8Array | undefined;
-  const head = await headUpload(key);
   if (!programme) fileError('PROGRAMME_UNKNOWN', `${upload.year}年度培训计划不存在或已关闭`);
   else if (!head) fileError('FILE_UNREADABLE', '上传的文件不存在，请重新上传');
   else if (head.size > MAX_UPLOAD_BYTES) fileError('FILE_TOO_LARGE', '文件超过 5 MB，请删除多余内容后重新上传');
   else if (head.contentType && head.contentType !== CONTENT_TYPES[parsedKey.extension]) {
     fileError('FILE_TYPE', `文件类型 ${head.contentType} 与扩展名 .${parsedKey.extension} 不符`);
   } else {
-    bytes = await readUpload(key, head.versionId);
+    try {
+      bytes = await readUpload(key, announced);
+    } catch (error) {
+      if (!(error instanceof ObjectReplaced)) throw error;
+      fileError(
+        'UPLOAD_REPLACED',
+        '读取时文件已被同一上传链接再次上传的文件替换，两份文件均未登记。请重新申请上传链接，只上传一次。',
+      );
+    }
   }
 
   let outcome: FormOutcome = { rows: 0, accepted: 0, readable: false, findings: [] };
@@ -95,22 +124,27 @@ export async function ingestUpload(rawKey: string): Promise<IngestResult> {
         : await ingestRegistrationForm(upload, upload.form, programme, bytes);
   }
   const { rows, accepted } = outcome;
-  const findings: Finding[] = [...fileFindings, ...outcome.findings];
+  // Scrubbed by pattern as well as by column: an ID or mobile typed into the wrong column stays masked.
+  const findings: Finding[] = [...fileFindings, ...outcome.findings].map(scrubFinding);
 
   const reportBase = `reports/${upload.year}/${upload.unit}/${upload.uploadId}`;
   const errors = findings.filter((f) => f.severity === 'error').length;
-  const summary = { uploadId: upload.uploadId, unit: upload.unit, form: upload.form, rows, accepted, findings };
-  await writeReportFile(`${reportBase}.json`, JSON.stringify(summary, null, 2), 'application/json');
+  const report = { uploadId: upload.uploadId, unit: upload.unit, form: upload.form, rows, accepted, findings };
+  await writeReportFile(`${reportBase}.json`, JSON.stringify(report), 'application/json');
   let xlsxKey: string | undefined;
   if (outcome.workbook) {
     xlsxKey = `${reportBase}.xlsx`;
-    await writeReportFile(xlsxKey, await outcome.workbook(findings), CONTENT_TYPES.xlsx);
+    // The workbook goes to the unit: it sees that another unit holds a person or enterprise, never which one.
+    await writeReportFile(xlsxKey, await outcome.workbook(findings.map(forUnit)), CONTENT_TYPES.xlsx);
   }
-  await completeUpload(upload.uploadId, {
+  const summary = summariseFindings(findings);
+  await completeUpload(upload.uploadId, identity, {
     status: outcome.readable ? 'done' : 'failed',
     rows,
     accepted,
-    findings,
+    findings: summary.first,
+    findingTotal: summary.total,
+    findingCounts: summary.counts,
     reportKeys: { json: `${reportBase}.json`, ...(xlsxKey ? { xlsx: xlsxKey } : {}) },
     completedAt: systemClock.now().toISOString(),
   });
@@ -118,6 +152,28 @@ export async function ingestUpload(rawKey: string): Promise<IngestResult> {
   if (upload.form !== 'attendance') await notifyUnit(upload, rows, accepted, errors);
   logger.info('Upload ingested', { rows, accepted, errors });
   return { key, outcome: 'ingested', uploadId: upload.uploadId, rows, accepted, errors };
+}
+
+function objectIdentity(object: UploadedObject): string {
+  if (object.versionId) return `version:${object.versionId}`;
+  if (object.eTag) return `etag:${object.eTag.replace(/"/g, '')}`;
+  // Neither S3 nor the emulator omits both; without either, one claim per upload is still enforced.
+  return 'object:unknown';
+}
+
+function sameObject(upload: UploadRecord, object: UploadedObject): boolean {
+  return object.versionId || object.eTag ? upload.processedObject === objectIdentity(object) : true;
+}
+
+/**
+ * A second file sent with an upload link that another file already claimed: never read, counted on the upload,
+ * and (where the bucket keeps versions) deleted, so the file that was processed stays the current one.
+ */
+async function refuseOtherObject(upload: UploadRecord, key: string, object: UploadedObject): Promise<IngestResult> {
+  await recordRefusedObject(upload.uploadId);
+  if (object.versionId) await deleteUploadVersion(key, object.versionId);
+  logger.warn('Refused a second file sent with a used upload link', { code: 'UPLOAD_LINK_USED' });
+  return { key, outcome: 'refused', uploadId: upload.uploadId };
 }
 
 /** The upload request on record is for exactly this object: same key, owner, year, and a class only for attendance. */
@@ -298,8 +354,14 @@ async function recordTrainees(
   trainees: readonly TraineeRecord[],
   findings: Finding[],
 ): Promise<number> {
-  const rowFinding = (record: TraineeRecord, code: string, message: string, severity: Finding['severity'] = 'error') =>
-    findings.push({ code, severity, message, file: upload.fileName, row: record.row });
+  const rowFinding = (
+    record: TraineeRecord,
+    code: string,
+    message: string,
+    severity: Finding['severity'] = 'error',
+    heldBy?: string,
+  ) =>
+    findings.push({ code, severity, message, file: upload.fileName, row: record.row, ...(heldBy ? { heldBy } : {}) });
   const quota = programme.quotas[upload.unit];
   if (quota === undefined) {
     for (const record of trainees) rowFinding(record, 'UNIT_UNKNOWN', '本单位不在本年度名额分配表中，无法报名');
@@ -370,14 +432,20 @@ async function recordTrainees(
         rowFinding(
           record,
           'DUPLICATE_ENTERPRISE',
-          `该企业本年度已由${findUnit(outcome.heldByUnit)?.name ?? outcome.heldByUnit}报名；每个企业每年仅限报一人一个班`,
+          '该企业本年度已由其他单位报名，本行未登记；每个企业每年仅限报一人一个班。如有疑问请联系培训项目办公室。',
+          'error',
+          outcome.heldByUnit,
         );
         return false;
       case 'duplicate-person':
         rowFinding(
           record,
           'DUPLICATE_PERSON',
-          `该学员本年度已由${findUnit(outcome.heldByUnit)?.name ?? outcome.heldByUnit}报名`,
+          outcome.heldByUnit === upload.unit
+            ? '该学员本年度已由本单位报名（另一企业），本行未登记；每人每年仅限参加一期。'
+            : '该学员本年度已报名，本行未登记；每人每年仅限参加一期。如有疑问请联系培训项目办公室。',
+          'error',
+          outcome.heldByUnit,
         );
         return false;
     }

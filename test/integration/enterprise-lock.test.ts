@@ -86,7 +86,9 @@ describe('enterprise lock across units', () => {
       expect(more, `trial ${t}`).toEqual([]);
       expect(finding, `trial ${t}`).toMatchObject({ severity: 'error', row: 2 });
       const message = String(finding?.message);
-      expect(message).toContain(findUnit(contenders[winner] as string)?.name);
+      // The unit is told someone holds the enterprise, never which province: that is for staff (heldBy).
+      for (const unit of contenders) expect(message).not.toContain(findUnit(unit as string)?.name);
+      expect(finding?.heldBy, `trial ${t}`).toBe(contenders[winner]);
       for (const person of people) {
         for (const secret of [person.idNumber, person.mobile, person.email])
           expect(message).not.toContain(String(secret));

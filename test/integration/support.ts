@@ -59,7 +59,7 @@ export async function uploadTrainees(
 export interface StoredUpload {
   readonly uploadId: string;
   readonly unit: string;
-  readonly status: 'pending' | 'done' | 'failed';
+  readonly status: 'pending' | 'processing' | 'done' | 'failed';
   readonly rows?: number;
   readonly accepted?: number;
   readonly findings?: Finding[];

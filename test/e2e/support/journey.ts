@@ -44,7 +44,7 @@ export class Journey {
     );
     const report = await eventually(async () => {
       const r = await api(this.endpoints, `/uploads/${issued.body.uploadId}/report`, { token: this.unitToken });
-      return r.body.status === 'pending' ? undefined : r.body;
+      return ['pending', 'processing'].includes(r.body.status) ? undefined : r.body;
     });
     expect(report).toMatchObject({ status: 'done', accepted: rows.length });
     const ids: string[] = [];

@@ -44,7 +44,9 @@ vi.mock('../../../shared/adapters/ids', async (original) => ({
 vi.mock('../../../shared/adapters/upload-store', () => ({
   createUpload: async (upload: UploadRecord) => void fakes.uploads.set(upload.uploadId, upload),
   getUpload: async (uploadId: string) => fakes.uploads.get(uploadId),
-  completeUpload: async (uploadId: string, outcome: Record<string, unknown>) =>
+  claimUpload: async () => ({ kind: 'claimed' }),
+  recordRefusedObject: async () => undefined,
+  completeUpload: async (uploadId: string, _object: string, outcome: Record<string, unknown>) =>
     void fakes.completed.push({ uploadId, outcome }),
 }));
 vi.mock('../../../shared/adapters/upload-files', () => ({
@@ -58,6 +60,8 @@ vi.mock('../../../shared/adapters/upload-files', () => ({
     return { size: object.byteLength, contentType, versionId: undefined };
   },
   readUpload: async (key: string) => fakes.objects.get(key),
+  ObjectReplaced: class ObjectReplaced extends Error {},
+  deleteUploadVersion: async () => undefined,
   writeReportFile: async (key: string, body: unknown) => void fakes.reports.set(key, body),
 }));
 vi.mock('../../../shared/adapters/class-roster', () => ({ listClassRoster: async () => fakes.roster }));
