@@ -6,6 +6,7 @@ import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { logger } from '../adapters/logger';
 import { DomainError } from '../domain/errors';
+import { scrubDeep } from '../domain/personal-data-scrub';
 import { type AuthorizedEvent, type Principal, principalOf } from './principal';
 
 export type HttpResult = {
@@ -35,8 +36,16 @@ export function httpHandler(fn: (event: AuthorizedEvent, context: Context) => Pr
   );
 }
 
+/**
+ * Every JSON reply is scrubbed by pattern on its way out: masking by field trusts that an ID or mobile number is
+ * where it belongs, and a note or a name typed in the wrong place would otherwise come back raw.
+ */
 export function json(statusCode: number, body: unknown): HttpResult {
-  return { statusCode, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) };
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body: JSON.stringify(scrubDeep(body)),
+  };
 }
 
 /**

@@ -36,6 +36,17 @@ const invoke = async (handler: ReturnType<typeof httpHandler>, event: Authorized
 afterEach(() => vi.restoreAllMocks());
 
 describe('json()', () => {
+  it('masks an ID or mobile number wherever it sits in a reply, not only in the fields meant for one', () => {
+    const reply = json(200, {
+      items: [{ note: '学员手机 13912345678，证件 11010519491231002X' }],
+      office: 'pxb@miit.gov.cn',
+    });
+    expect(JSON.parse(reply.body)).toEqual({
+      items: [{ note: '学员手机 139****5678，证件 110105********002X' }],
+      office: 'pxb@miit.gov.cn',
+    });
+  });
+
   it('is a JSON reply with a UTF-8 content type', () => {
     expect(json(201, { ok: true, 名称: '上海' })).toEqual({
       statusCode: 201,
