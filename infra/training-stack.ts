@@ -1,4 +1,4 @@
-import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { createRequire } from 'node:module';
 import { basename } from 'node:path';
@@ -8,7 +8,8 @@ import { AdminApi } from './constructs/admin-api';
 import { Intake } from './constructs/intake';
 import { Notices } from './constructs/notices';
 import { Storage } from './constructs/storage';
-import { acknowledgeGrants, TrainingFunction } from './constructs/training-function';
+import { DATA_ACCESS } from './data-access';
+import { TrainingFunction } from './constructs/training-function';
 import { Workflow } from './constructs/workflow';
 
 export interface TrainingStackProps extends StackProps {
@@ -58,8 +59,7 @@ export class TrainingStack extends Stack {
       concurrency: 2,
     });
     // send-notice reads the registration, writes evaluation invitations, and signs certificate download links.
-    table.grantReadWriteData(this.notices.sendNotice.fn);
-    acknowledgeGrants(this.notices.sendNotice, 'tableIndexes', 'keyUse');
+    this.notices.sendNotice.grantDataAccess(table, uploadsBucket, key);
     this.storage.personHashKey.grantRead(this.notices.sendNotice.fn);
     this.notices.sendNotice.fn.addEnvironment('PERSON_HASH_SECRET_ARN', this.storage.personHashKey.secretArn);
 
@@ -73,8 +73,7 @@ export class TrainingStack extends Stack {
       taskEnvironment: font.environment,
       taskAssets: [font.asset],
     });
-    uploadsBucket.grantPut(this.workflow.workflowTask.fn, 'certificates/*');
-    acknowledgeGrants(this.workflow.workflowTask, 'certificatesPrefix', 'bucketPut');
+    this.workflow.workflowTask.grantDataAccess(table, uploadsBucket, key);
     const stateMachineArn = this.workflow.stateMachine.stateMachineArn;
 
     this.intake = new Intake(this, 'Intake', {
@@ -97,10 +96,8 @@ export class TrainingStack extends Stack {
       logKey: key,
       environment: { ...baseEnvironment, STATE_MACHINE_ARN: stateMachineArn },
     });
-    table.grantReadWriteData(this.adminFunction.fn);
-    uploadsBucket.grantRead(this.adminFunction.fn, 'reports/*');
+    this.adminFunction.grantDataAccess(table, uploadsBucket, key);
     this.workflow.stateMachine.grantTaskResponse(this.adminFunction.fn);
-    acknowledgeGrants(this.adminFunction, 'tableIndexes', 'keyUse', 'bucketRead', 'reportsPrefix');
     Validations.of(this.adminFunction.fn).acknowledge({
       id: 'Serverless-LambdaDLQ',
       reason: 'Invoked synchronously by API Gateway; the caller sees the error, so there is nothing to dead-letter.',
@@ -114,9 +111,8 @@ export class TrainingStack extends Stack {
       logKey: key,
       environment: baseEnvironment,
     });
-    table.grantReadWriteData(this.classFunction.fn);
+    this.classFunction.grantDataAccess(table, uploadsBucket, key);
     this.workflow.stateMachine.grantTaskResponse(this.classFunction.fn);
-    acknowledgeGrants(this.classFunction, 'tableIndexes', 'keyUse');
     Validations.of(this.classFunction.fn).acknowledge({
       id: 'Serverless-LambdaDLQ',
       reason: 'Invoked synchronously by API Gateway; the caller sees the error, so there is nothing to dead-letter.',
@@ -131,18 +127,7 @@ export class TrainingStack extends Stack {
       environment: { ...baseEnvironment, ...font.environment },
       assets: [font.asset],
     });
-    table.grantReadWriteData(this.certificateFunction.fn);
-    uploadsBucket.grantReadWrite(this.certificateFunction.fn, 'certificates/*');
-    uploadsBucket.grantReadWrite(this.certificateFunction.fn, 'archives/*');
-    acknowledgeGrants(
-      this.certificateFunction,
-      'tableIndexes',
-      'keyUse',
-      'bucketRead',
-      'bucketWrite',
-      'certificatesPrefix',
-      'archivesPrefix',
-    );
+    this.certificateFunction.grantDataAccess(table, uploadsBucket, key);
     apiFunction(this.certificateFunction);
 
     // No sign-in: verification, download by signed link, evaluation by personal link. Its own role.
@@ -155,20 +140,9 @@ export class TrainingStack extends Stack {
       environment: baseEnvironment,
     });
     // Internet-facing: only the items a public route reads or writes, by partition key. Never a registration.
-    this.publicFunction.fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
-        resources: [table.tableArn],
-        conditions: {
-          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': PUBLIC_PARTITIONS },
-        },
-      }),
-    );
-    key.grantEncryptDecrypt(this.publicFunction.fn);
-    uploadsBucket.grantRead(this.publicFunction.fn, 'certificates/*');
+    this.publicFunction.grantDataAccess(table, uploadsBucket, key);
     this.storage.personHashKey.grantRead(this.publicFunction.fn);
     this.publicFunction.fn.addEnvironment('PERSON_HASH_SECRET_ARN', this.storage.personHashKey.secretArn);
-    acknowledgeGrants(this.publicFunction, 'keyUse', 'bucketRead', 'certificatesPrefix');
     apiFunction(this.publicFunction);
 
     this.evaluationFunction = new TrainingFunction(this, 'EvaluationApiFunction', {
@@ -179,10 +153,21 @@ export class TrainingStack extends Stack {
       logKey: key,
       environment: baseEnvironment,
     });
-    table.grantReadWriteData(this.evaluationFunction.fn);
+    this.evaluationFunction.grantDataAccess(table, uploadsBucket, key);
     this.notices.allowSending(this.evaluationFunction);
-    acknowledgeGrants(this.evaluationFunction, 'tableIndexes', 'keyUse');
     apiFunction(this.evaluationFunction);
+
+    this.limitWhoReadsFiles([
+      this.intake.uploadUrl,
+      this.intake.ingest,
+      this.notices.sendNotice,
+      this.workflow.workflowTask,
+      this.adminFunction,
+      this.classFunction,
+      this.certificateFunction,
+      this.publicFunction,
+      this.evaluationFunction,
+    ]);
 
     this.api = new AdminApi(this, 'Api', {
       key,
@@ -206,10 +191,54 @@ export class TrainingStack extends Stack {
       });
     }
   }
-}
 
-/** The partitions the public routes touch: certificates, evaluation links and answers, the programme. */
-export const PUBLIC_PARTITIONS = ['CERT#*', 'EVALTOKEN#*', 'EVAL#*', 'PROGRAMME#*'];
+  /**
+   * Raw uploads and their reports hold personal data. Beyond each role's own grants, the bucket refuses to serve
+   * incoming/ and reports/ to any principal but the functions declared to read them, and the key refuses to decrypt
+   * this bucket's objects for any other principal, so a broad grant added elsewhere later still reads nothing.
+   */
+  private limitWhoReadsFiles(functions: readonly TrainingFunction[]): void {
+    const { uploadsBucket, key } = this.storage;
+    const usesBucket = (fn: TrainingFunction) => {
+      const { read = [], write = [] } = DATA_ACCESS[fn.functionName].objects;
+      return read.length + write.length > 0;
+    };
+    const readersOf = (prefix: string) =>
+      functions
+        .filter((fn) => DATA_ACCESS[fn.functionName].objects.read?.includes(prefix))
+        .map((fn) => fn.role.roleArn);
+    for (const [prefix, name] of [
+      ['incoming/', 'Uploads'],
+      ['reports/', 'Reports'],
+    ] as const) {
+      uploadsBucket.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: `OnlyDeclaredReadersOf${name}`,
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: ['s3:GetObject', 's3:GetObjectVersion'],
+          resources: [uploadsBucket.arnForObjects(`${prefix}*`)],
+          conditions: { ArnNotEquals: { 'aws:PrincipalArn': readersOf(prefix) } },
+        }),
+      );
+    }
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'OnlyFileFunctionsDecryptUploads',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:Decrypt'],
+        resources: ['*'],
+        conditions: {
+          // By service, not by the bucket's ARN: the bucket is encrypted with this key, so naming it here would be a
+          // dependency cycle. The uploads bucket is the only one this key encrypts.
+          StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.${Aws.URL_SUFFIX}` },
+          ArnNotEquals: { 'aws:PrincipalArn': functions.filter(usesBucket).map((fn) => fn.role.roleArn) },
+        },
+      }),
+    );
+  }
+}
 
 /** Functions behind API Gateway are invoked synchronously: the caller sees the error, a DLQ would never receive. */
 function apiFunction(fn: TrainingFunction): void {

@@ -6,7 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { acknowledgeGrants, TrainingFunction } from './training-function';
+import { TrainingFunction } from './training-function';
 
 export interface IntakeProps {
   readonly bucket: s3.IBucket;
@@ -38,9 +38,7 @@ export class Intake extends Construct {
       environment: props.baseEnvironment,
     });
     // The presigned POST is signed with this role, so it may only ever put objects under incoming/.
-    props.bucket.grantPut(this.uploadUrl.fn, 'incoming/*');
-    props.table.grantReadWriteData(this.uploadUrl.fn);
-    acknowledgeGrants(this.uploadUrl, 'tableIndexes', 'keyUse', 'bucketPut', 'incomingPrefix');
+    this.uploadUrl.grantDataAccess(props.table, props.bucket, props.key);
     Validations.of(this.uploadUrl.fn).acknowledge({
       id: 'Serverless-LambdaDLQ',
       reason: 'Invoked synchronously by API Gateway; the caller sees the error, so there is nothing to dead-letter.',
@@ -75,18 +73,7 @@ export class Intake extends Construct {
       maxEventAge: Duration.hours(6),
       onFailure: new SqsDestination(this.failedUploads),
     });
-    props.bucket.grantRead(this.ingest.fn, 'incoming/*');
-    props.bucket.grantPut(this.ingest.fn, 'reports/*');
-    props.table.grantReadWriteData(this.ingest.fn);
-    acknowledgeGrants(
-      this.ingest,
-      'tableIndexes',
-      'keyUse',
-      'bucketRead',
-      'bucketPut',
-      'incomingPrefix',
-      'reportsPrefix',
-    );
+    this.ingest.grantDataAccess(props.table, props.bucket, props.key);
     Validations.of(this.ingest.fn).acknowledge({
       id: 'Serverless-LambdaDLQ',
       reason: 'Async failures go to an on-failure destination (FailedUploads), which keeps the request and the error.',

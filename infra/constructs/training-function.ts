@@ -1,9 +1,13 @@
 import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { DATA_ACCESS, leadingKeyPatterns } from '../data-access';
 import { functionEntry, type FunctionName } from '../function-names';
 
 export interface TrainingFunctionProps {
@@ -24,6 +28,7 @@ export interface TrainingFunctionProps {
  */
 export class TrainingFunction extends Construct {
   readonly fn: NodejsFunction;
+  readonly role: iam.Role;
   /** The folder under functions/ whose handler this runs; the local cloud binds the same module. */
   readonly functionName: FunctionName;
 
@@ -35,7 +40,19 @@ export class TrainingFunction extends Construct {
       encryptionKey: props.logKey,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    // Its own role, allowed to write its own log group only: not AWSLambdaBasicExecutionRole's any-log-group.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${props.name}`,
+    });
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      }),
+    );
     this.fn = new NodejsFunction(this, 'Function', {
+      role: this.role,
       entry: functionEntry(props.name),
       handler: 'handler',
       description: props.description,
@@ -79,17 +96,102 @@ export class TrainingFunction extends Construct {
           : {}),
       },
     });
-    const role = this.fn.role;
-    if (role) {
-      Validations.of(role).acknowledge({
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason: 'The basic execution policy only lets the function write its own CloudWatch logs.',
-      });
-      Validations.of(role).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'X-Ray PutTraceSegments/PutTelemetryRecords have no resource-level permissions; nothing else uses *.',
-      });
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray PutTraceSegments/PutTelemetryRecords have no resource-level permissions; nothing else uses *.',
+    });
+  }
+
+  /**
+   * The function's data access, exactly as infra/data-access.ts declares it (the local cloud enforces the same
+   * declaration): items by partition-key prefix, queries on the named indexes only, objects by key prefix.
+   */
+  grantDataAccess(table: dynamodb.ITable, bucket: s3.IBucket, key: kms.IKey): void {
+    const access = DATA_ACCESS[this.functionName];
+    const leadingKeys = (prefixes: readonly string[]) => ({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns(prefixes) },
+    });
+    if (access.reads.length > 0) {
+      this.role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'ReadItems',
+          actions: ['dynamodb:GetItem', 'dynamodb:ConditionCheckItem'],
+          resources: [table.tableArn],
+          conditions: leadingKeys(access.reads),
+        }),
+      );
     }
+    if (access.queries.length > 0) {
+      this.role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'QueryPartitions',
+          actions: ['dynamodb:Query'],
+          resources: [table.tableArn],
+          conditions: leadingKeys(access.queries),
+        }),
+      );
+    }
+    if (access.writes.length > 0) {
+      this.role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'WriteItems',
+          actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+          resources: [table.tableArn],
+          conditions: leadingKeys(access.writes),
+        }),
+      );
+    }
+    if (access.indexes.length > 0) {
+      this.role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'QueryIndexes',
+          actions: ['dynamodb:Query'],
+          resources: access.indexes.map((index) => `${table.tableArn}/index/${index}`),
+        }),
+      );
+    }
+    const objects = (prefixes: readonly string[] | undefined) =>
+      (prefixes ?? []).map((prefix) => bucket.arnForObjects(`${prefix}*`));
+    if (access.objects.read?.length) {
+      this.role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'ReadObjects',
+          actions: ['s3:GetObject', 's3:GetObjectVersion'],
+          resources: objects(access.objects.read),
+        }),
+      );
+    }
+    if (access.objects.write?.length) {
+      this.role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'WriteObjects',
+          actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
+          resources: objects(access.objects.write),
+        }),
+      );
+    }
+    if (access.objects.deleteVersion?.length) {
+      this.role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'DeleteObjectVersions',
+          actions: ['s3:DeleteObjectVersion'],
+          resources: objects(access.objects.deleteVersion),
+        }),
+      );
+    }
+    key.grantEncryptDecrypt(this.role);
+    const prefixes = [
+      ...new Set([
+        ...(access.objects.read ?? []),
+        ...(access.objects.write ?? []),
+        ...(access.objects.deleteVersion ?? []),
+      ]),
+    ];
+    this.acknowledgeGrantWildcards(
+      prefixes.map((prefix) => `Resource::<UploadsBucket.Arn>/${prefix}*`),
+      'Objects are granted by key prefix (incoming/, reports/, certificates/, archives/), one per kind of file.',
+    );
+    acknowledgeGrants(this, 'keyUse');
   }
 
   /**

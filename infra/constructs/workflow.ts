@@ -9,7 +9,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../../shared/adapters/metrics';
 import { type NoticeKind, WORKFLOW_ERRORS, type WorkflowAction } from '../../shared/domain/workflow';
-import { acknowledgeGrants, TrainingFunction } from './training-function';
+import { TrainingFunction } from './training-function';
 
 export interface WorkflowProps {
   readonly table: dynamodb.ITable;
@@ -57,8 +57,6 @@ export class Workflow extends Construct {
       environment: { ...props.baseEnvironment, ...props.taskEnvironment },
       assets: props.taskAssets,
     });
-    props.table.grantReadWriteData(this.workflowTask.fn);
-    acknowledgeGrants(this.workflowTask, 'tableIndexes', 'keyUse');
     Validations.of(this.workflowTask.fn).acknowledge({
       id: 'Serverless-LambdaDLQ',
       reason:

@@ -1,3 +1,4 @@
+import { guardClients, invokingFunction } from './access-guard';
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { type FunctionName, functionEntry } from '../function-names';
@@ -40,7 +41,10 @@ export class LocalLambdaRuntime {
     } else if (wait) {
       await Promise.resolve(wait).catch(() => undefined);
     }
-    const run = async () => (await this.load(name))(event, lambdaContext(name, this.settings[name].timeoutSeconds));
+    const handler = await this.load(name);
+    guardClients();
+    const run = () =>
+      invokingFunction.run(name, async () => handler(event, lambdaContext(name, this.settings[name].timeoutSeconds)));
     const slot = this.slots.get(name);
     return slot ? slot(run) : run();
   }

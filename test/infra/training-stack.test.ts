@@ -529,30 +529,151 @@ describe('IAM', () => {
   });
 });
 
-describe('the internet-facing function', () => {
-  it('touches only certificate, evaluation and programme items: no registration, no query, no scan', () => {
-    const dynamo = statementsOf('public-api').filter((statement) =>
-      actionsOf(statement).some((action) => action.startsWith('dynamodb:')),
+/**
+ * Least privilege, written out by hand (not derived from infra/data-access.ts, which builds the roles): each role's
+ * DynamoDB and S3 statements, by partition-key prefix, index and key prefix. A grant widened in the declaration,
+ * or a statement added beside it, fails here.
+ */
+const P = (...prefixes: string[]) => prefixes.map((prefix) => (prefix === 'IDEMPOTENCY' ? prefix : `${prefix}#*`));
+const EXPECTED_ACCESS: Record<string, Record<string, string[]>> = {
+  'upload-url': { ReadItems: P('PROGRAMME'), WriteItems: P('UPLOAD'), WriteObjects: ['incoming/'] },
+  'ingest-upload': {
+    ReadItems: P('PROGRAMME', 'UPLOAD', 'REG', 'LOCK', 'UNIT', 'IDEMPOTENCY'),
+    QueryPartitions: P('REG', 'PROGRAMME'),
+    WriteItems: P('PROGRAMME', 'UPLOAD', 'REG', 'LOCK', 'UNIT', 'IDEMPOTENCY'),
+    QueryIndexes: ['byClass'],
+    ReadObjects: ['incoming/'],
+    WriteObjects: ['reports/'],
+    DeleteObjectVersions: ['incoming/'],
+  },
+  'admin-api': {
+    ReadItems: P('PROGRAMME', 'UPLOAD', 'REG', 'LOCK'),
+    QueryPartitions: P('REG', 'PROGRAMME'),
+    WriteItems: P('PROGRAMME', 'REG', 'LOCK'),
+    QueryIndexes: ['byUnit', 'byClass', 'byYear'],
+    ReadObjects: ['reports/'],
+  },
+  'class-api': {
+    ReadItems: P('PROGRAMME', 'REG'),
+    QueryPartitions: P('REG', 'PROGRAMME'),
+    WriteItems: P('PROGRAMME', 'REG'),
+    QueryIndexes: ['byClass'],
+  },
+  'certificate-api': {
+    ReadItems: P('PROGRAMME', 'REG', 'CERT'),
+    QueryPartitions: P('REG', 'PROGRAMME'),
+    WriteItems: P('PROGRAMME', 'REG', 'CERT'),
+    QueryIndexes: ['byClass'],
+    ReadObjects: ['certificates/', 'archives/'],
+    WriteObjects: ['certificates/', 'archives/'],
+  },
+  'public-api': {
+    ReadItems: P('PROGRAMME', 'CERT', 'EVAL', 'EVALTOKEN'),
+    WriteItems: P('EVAL', 'EVALTOKEN'),
+    ReadObjects: ['certificates/'],
+  },
+  'evaluation-api': {
+    ReadItems: P('PROGRAMME', 'REG', 'EVAL', 'EVALTOKEN'),
+    QueryPartitions: P('EVAL', 'REG'),
+    WriteItems: P('REG', 'EVAL', 'EVALTOKEN'),
+  },
+  'workflow-task': {
+    ReadItems: P('PROGRAMME', 'REG', 'LOCK', 'CERT'),
+    QueryPartitions: P('REG', 'PROGRAMME'),
+    WriteItems: P('PROGRAMME', 'REG', 'LOCK', 'CERT'),
+    WriteObjects: ['certificates/'],
+  },
+  'send-notice': {
+    ReadItems: P('PROGRAMME', 'REG', 'UNIT', 'EVAL', 'EVALTOKEN'),
+    QueryPartitions: P('REG', 'EVAL'),
+    WriteItems: P('REG', 'EVAL', 'EVALTOKEN'),
+  },
+};
+const SID_ACTIONS: Record<string, string[]> = {
+  ReadItems: ['dynamodb:ConditionCheckItem', 'dynamodb:GetItem'],
+  QueryPartitions: ['dynamodb:Query'],
+  WriteItems: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  QueryIndexes: ['dynamodb:Query'],
+  ReadObjects: ['s3:GetObject', 's3:GetObjectVersion'],
+  WriteObjects: ['s3:AbortMultipartUpload', 's3:PutObject'],
+  DeleteObjectVersions: ['s3:DeleteObjectVersion'],
+};
+
+describe('least privilege, role by role', () => {
+  it.each(Object.keys(EXPECTED_ACCESS))('%s: exactly its items, indexes and object prefixes', (name) => {
+    const expected = EXPECTED_ACCESS[name] as Record<string, string[]>;
+    const data = statementsOf(name).filter((statement) =>
+      actionsOf(statement).some((action) => /^(dynamodb|s3):/.test(action)),
     );
-    expect(dynamo.length).toBeGreaterThan(0);
-    for (const statement of dynamo) {
-      expect(actionsOf(statement).sort()).toEqual([
-        'dynamodb:ConditionCheckItem',
-        'dynamodb:GetItem',
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-      ]);
-      expect(statement.Condition).toEqual({
-        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CERT#*', 'EVALTOKEN#*', 'EVAL#*', 'PROGRAMME#*'] },
-      });
+    const bySid = Object.fromEntries(data.map((statement) => [statement.Sid, statement]));
+    expect(Object.keys(bySid).sort()).toEqual(Object.keys(expected).sort());
+    for (const [sid, scope] of Object.entries(expected)) {
+      const statement = bySid[sid];
+      expect(actionsOf(statement).sort(), `${name} ${sid}`).toEqual(SID_ACTIONS[sid]);
+      if (sid === 'QueryIndexes') {
+        const indexes = [statement.Resource].flat().map((arn: CfnJson) => flatten(arn).split('/index/')[1]);
+        expect(indexes.sort()).toEqual([...scope].sort());
+        expect(statement.Condition).toBeUndefined();
+      } else if (sid.endsWith('Objects') || sid === 'DeleteObjectVersions') {
+        const prefixes = [statement.Resource].flat().map((arn: CfnJson) => flatten(arn).split('/').slice(1).join('/'));
+        expect(prefixes.sort()).toEqual(scope.map((prefix) => `${prefix}*`).sort());
+      } else {
+        expect(flatten(statement.Resource)).toContain(TABLE);
+        expect(statement.Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys'].sort()).toEqual(
+          [...scope].sort(),
+        );
+      }
     }
-    const s3 = statementsOf('public-api').filter((statement) =>
-      actionsOf(statement).some((action) => action.startsWith('s3:')),
-    );
-    for (const statement of s3) {
-      expect(actionsOf(statement).every((action) => /^s3:(Get|List)/.test(action))).toBe(true);
-      expect(JSON.stringify(statement.Resource)).toContain('/certificates/*');
+  });
+
+  it('gives no role Scan, a batch operation, or a table-wide grant', () => {
+    for (const name of Object.keys(EXPECTED_ACCESS)) {
+      const actions = statementsOf(name).flatMap(actionsOf);
+      expect(
+        actions.filter((action) => /^dynamodb:(Scan|Batch|.*\*)/.test(action)),
+        name,
+      ).toEqual([]);
     }
+  });
+
+  it('writes logs only to the function’s own log group, without AWSLambdaBasicExecutionRole', () => {
+    for (const name of Object.keys(EXPECTED_ACCESS)) {
+      const roleId: string = functionProperties(name).Role['Fn::GetAtt'][0];
+      expect(resource(roleId).Properties.ManagedPolicyArns ?? [], name).toEqual([]);
+      const logs = statementsOf(name).filter((statement) => actionsOf(statement).some((a) => a.startsWith('logs:')));
+      expect(logs, name).toHaveLength(1);
+      expect(actionsOf(logs[0]).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+      const logGroupId = functionProperties(name).LoggingConfig.LogGroup.Ref;
+      expect(logs[0].Resource).toEqual(getAtt(logGroupId));
+    }
+  });
+
+  it('lets the bucket serve incoming/ only to ingest and reports/ only to admin-api, whatever other grants say', () => {
+    const [, policy] = resourcesOfType(json, 'AWS::S3::BucketPolicy').find(
+      ([, candidate]) => candidate.Properties.Bucket.Ref === UPLOADS_BUCKET,
+    ) as [string, CfnResourceJson];
+    const statements = policy.Properties.PolicyDocument.Statement as CfnJson[];
+    const denyFor = (sid: string) => statements.find((statement) => statement.Sid === sid);
+    const roleOf = (name: string) => getAtt(functionProperties(name).Role['Fn::GetAtt'][0]);
+    for (const [sid, prefix, reader] of [
+      ['OnlyDeclaredReadersOfUploads', 'incoming/*', 'ingest-upload'],
+      ['OnlyDeclaredReadersOfReports', 'reports/*', 'admin-api'],
+    ] as const) {
+      const deny = denyFor(sid);
+      expect(deny, sid).toMatchObject({ Effect: 'Deny', Principal: { AWS: '*' } });
+      expect(actionsOf(deny).sort()).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
+      expect(flatten(deny.Resource)).toContain(`/${prefix}`);
+      expect(deny.Condition.ArnNotEquals['aws:PrincipalArn']).toEqual([roleOf(reader)]);
+    }
+  });
+
+  it('has the key refuse to decrypt S3 objects for any role that does not use the bucket', () => {
+    const statements = resource(DATA_KEY).Properties.KeyPolicy.Statement as CfnJson[];
+    const deny = statements.find((statement) => statement.Sid === 'OnlyFileFunctionsDecryptUploads');
+    expect(deny).toMatchObject({ Effect: 'Deny', Action: 'kms:Decrypt' });
+    const allowed = (deny.Condition.ArnNotEquals['aws:PrincipalArn'] as CfnJson[]).map((arn) => arn['Fn::GetAtt'][0]);
+    const bucketUsers = ['upload-url', 'ingest-upload', 'admin-api', 'certificate-api', 'public-api', 'workflow-task'];
+    expect(allowed.sort()).toEqual(bucketUsers.map((name) => functionProperties(name).Role['Fn::GetAtt'][0]).sort());
   });
 });
 

@@ -1,3 +1,4 @@
+import { deniedCalls } from '../../infra/local/access-guard';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,8 @@ export async function startTestCloud(
     endpoints,
     stop: async () => {
       await cloud.stop();
+      // A call a role would refuse in AWS fails the suite even where the function caught the error.
+      if (deniedCalls.length > 0) throw new Error(`Calls outside infra/data-access.ts: ${deniedCalls.join('; ')}`);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

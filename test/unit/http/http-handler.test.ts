@@ -41,7 +41,7 @@ describe('json()', () => {
       items: [{ note: '学员手机 13912345678，证件 11010519491231002X' }],
       office: 'pxb@miit.gov.cn',
     });
-    expect(JSON.parse(reply.body)).toEqual({
+    expect(JSON.parse(String(reply.body))).toEqual({
       items: [{ note: '学员手机 139****5678，证件 110105********002X' }],
       office: 'pxb@miit.gov.cn',
     });

@@ -1,0 +1,123 @@
+import type { FunctionName } from './function-names';
+
+/**
+ * What each function may touch, declared once. The CDK stack turns it into each role's IAM statements, and the local
+ * cloud enforces the same declaration on every DynamoDB and S3 call a function makes, so the whole test suite proves
+ * that the policies are enough and nothing broader is needed (see infra/local/access-guard.ts).
+ *
+ * DynamoDB items are scoped by partition-key prefix (`dynamodb:LeadingKeys`); a Query on a secondary index is allowed
+ * only on the indexes named. S3 access is by key prefix and by kind of use.
+ */
+export interface DataAccess {
+  /** Partition-key prefixes whose items the function reads (GetItem, ConditionCheckItem in a transaction). */
+  readonly reads: readonly string[];
+  /** Partition-key prefixes the function queries on the table itself (a history, a waitlist, a class's answers). */
+  readonly queries: readonly string[];
+  /** Partition-key prefixes whose items the function writes (PutItem, UpdateItem, DeleteItem). */
+  readonly writes: readonly string[];
+  /** Secondary indexes the function queries. */
+  readonly indexes: readonly IndexName[];
+  /** Upload-bucket key prefixes (ending in /) by use. */
+  readonly objects: {
+    readonly read?: readonly string[];
+    readonly write?: readonly string[];
+    /** Deletes one version of an object: ingest removes a second file sent with a used upload link. */
+    readonly deleteVersion?: readonly string[];
+  };
+}
+
+export type IndexName = 'byUnit' | 'byClass' | 'byYear';
+
+const PROGRAMME = 'PROGRAMME#';
+const REGISTRATION = 'REG#';
+const LOCK = 'LOCK#';
+const UPLOAD = 'UPLOAD#';
+const UNIT = 'UNIT#';
+const CERTIFICATE = 'CERT#';
+const EVALUATION = 'EVAL#';
+const EVALUATION_TOKEN = 'EVALTOKEN#';
+/** Powertools idempotency records (ingest), under one static partition. */
+const IDEMPOTENCY = 'IDEMPOTENCY';
+
+export const DATA_ACCESS: Readonly<Record<FunctionName, DataAccess>> = {
+  // Reads the programme (classes, deadline, a unit's extension) and records the upload request. Nothing else.
+  'upload-url': {
+    reads: [PROGRAMME],
+    queries: [],
+    writes: [UPLOAD],
+    indexes: [],
+    objects: { write: ['incoming/'] },
+  },
+  'ingest-upload': {
+    reads: [PROGRAMME, UPLOAD, REGISTRATION, LOCK, UNIT, IDEMPOTENCY],
+    queries: [REGISTRATION, PROGRAMME],
+    writes: [PROGRAMME, UPLOAD, REGISTRATION, LOCK, UNIT, IDEMPOTENCY],
+    indexes: ['byClass'],
+    objects: { read: ['incoming/'], write: ['reports/'], deleteVersion: ['incoming/'] },
+  },
+  'admin-api': {
+    reads: [PROGRAMME, UPLOAD, REGISTRATION, LOCK],
+    queries: [REGISTRATION, PROGRAMME],
+    writes: [PROGRAMME, REGISTRATION, LOCK],
+    indexes: ['byUnit', 'byClass', 'byYear'],
+    objects: { read: ['reports/'] },
+  },
+  'class-api': {
+    reads: [PROGRAMME, REGISTRATION],
+    queries: [REGISTRATION, PROGRAMME],
+    writes: [PROGRAMME, REGISTRATION],
+    indexes: ['byClass'],
+    objects: {},
+  },
+  'certificate-api': {
+    reads: [PROGRAMME, REGISTRATION, CERTIFICATE],
+    queries: [REGISTRATION, PROGRAMME],
+    writes: [PROGRAMME, REGISTRATION, CERTIFICATE],
+    indexes: ['byClass'],
+    objects: { read: ['certificates/', 'archives/'], write: ['certificates/', 'archives/'] },
+  },
+  // Internet-facing: never a registration, never an upload.
+  'public-api': {
+    reads: [PROGRAMME, CERTIFICATE, EVALUATION, EVALUATION_TOKEN],
+    queries: [],
+    writes: [EVALUATION, EVALUATION_TOKEN],
+    indexes: [],
+    objects: { read: ['certificates/'] },
+  },
+  'evaluation-api': {
+    reads: [PROGRAMME, REGISTRATION, EVALUATION, EVALUATION_TOKEN],
+    queries: [EVALUATION, REGISTRATION],
+    writes: [REGISTRATION, EVALUATION, EVALUATION_TOKEN],
+    indexes: [],
+    objects: {},
+  },
+  'workflow-task': {
+    reads: [PROGRAMME, REGISTRATION, LOCK, CERTIFICATE],
+    queries: [REGISTRATION, PROGRAMME],
+    writes: [PROGRAMME, REGISTRATION, LOCK, CERTIFICATE],
+    indexes: [],
+    objects: { write: ['certificates/'] },
+  },
+  'send-notice': {
+    reads: [PROGRAMME, REGISTRATION, UNIT, EVALUATION, EVALUATION_TOKEN],
+    queries: [REGISTRATION, EVALUATION],
+    writes: [REGISTRATION, EVALUATION, EVALUATION_TOKEN],
+    indexes: [],
+    objects: {},
+  },
+};
+
+/** The `dynamodb:LeadingKeys` patterns for a list of prefixes (an exact static partition stays exact). */
+export function leadingKeyPatterns(prefixes: readonly string[]): string[] {
+  return prefixes.map((prefix) => (prefix.endsWith('#') ? `${prefix}*` : prefix));
+}
+
+/** True when the partition key is one of the declared prefixes (or the exact static partition). */
+export function partitionAllowed(prefixes: readonly string[], partitionKey: string): boolean {
+  return prefixes.some((prefix) => (prefix.endsWith('#') ? partitionKey.startsWith(prefix) : partitionKey === prefix));
+}
+
+/** True when the object key lies under one of the prefixes. */
+export function objectAllowed(prefixes: readonly string[] | undefined, key: string): boolean {
+  return (prefixes ?? []).some((prefix) => key.startsWith(prefix));
+}
