@@ -8,7 +8,14 @@ import { listRegistrations } from '../../shared/adapters/registration-queries';
 import { getRegistration, TransactionRefused, transitionRegistration } from '../../shared/adapters/registration-store';
 import { logger } from '../../shared/adapters/logger';
 import { failWorkflowTask, isSpentToken, resumeWorkflow } from '../../shared/adapters/workflow-client';
-import { claimTaskToken, getTaskToken, tokenCondition } from '../../shared/adapters/workflow-tokens';
+import {
+  claimTaskToken,
+  getTaskToken,
+  restoreTaskToken,
+  setWorkflowStopPending,
+  tokenCondition,
+  type WaitingTask,
+} from '../../shared/adapters/workflow-tokens';
 import { grantLeave } from '../../shared/classes/leave-service';
 import { requireProgramme } from '../../shared/classes/programme-context';
 import { offerFreedSeats } from '../../shared/classes/waitlist-service';
@@ -178,7 +185,17 @@ async function reviewRoute(event: AuthorizedEvent, principal: Principal): Promis
     if (isSpentToken(error)) {
       throw new DomainError('NOT_AWAITING_REVIEW', '审核期限已过，该报名已按超时处理', 409);
     }
-    throw error;
+    // The workflow never heard the decision (the SDK's own retries are spent): give the wait its token back so the
+    // review can be made again, rather than leave the trainee parked with a decision nobody acts on.
+    logger.warn('Review not delivered to the workflow; token restored', { registrationId, error: error as Error });
+    await restoreTaskToken(registration, waiting, ['review'], {
+      at: systemClock.now().toISOString(),
+      kind: 'review-undone',
+      by: principal.subject,
+      value: body.decision,
+      reason: '流程服务暂不可用，审核未生效',
+    });
+    throw workflowUnavailable('审核未生效：流程服务暂不可用，报名仍为待审核，请稍后重新提交审核');
   }
   return json(202, { registrationId, decision: body.decision });
 }
@@ -195,6 +212,13 @@ async function withdrawRoute(event: AuthorizedEvent, principal: Principal): Prom
   const registration = await requireRegistration(event, principal);
   const body = parseBody(withdrawSchema, event.body ?? {});
   const { registrationId } = registration;
+  if (registration.status === 'withdrawn' && registration.workflowStopPending) {
+    // Withdrawn already, but the workflow was unavailable then: telling it is what this repeated call is for.
+    const waiting = await getTaskToken(registrationId);
+    if (waiting) await endWithdrawnWorkflow(registrationId, waiting);
+    await setWorkflowStopPending(registrationId, false);
+    return json(202, { registrationId, status: 'withdrawn' });
+  }
   const effective = registration.status === 'failed' ? registration.failure?.from : registration.status;
   if (!effective || !HOLDING_STATUSES.includes(effective)) {
     throw new DomainError('NOT_WITHDRAWABLE', `该报名当前状态为 ${registration.status}，不能撤回`, 409);
@@ -217,16 +241,28 @@ async function withdrawRoute(event: AuthorizedEvent, principal: Principal): Prom
   const waiting = await getTaskToken(registrationId);
   // The withdrawal is recorded: the seat goes to the waitlist first, then the waiting workflow is ended.
   if (freedClass) await offerFreedSeats(registration.year);
-  if (waiting) {
-    await failWorkflowTask(waiting.taskToken, WORKFLOW_ERRORS.withdrawn, 'withdrawn by the recommending unit').catch(
-      (error: Error) => {
-        // Spent: the wait already ended, and the next step sees the withdrawn status. Otherwise the workflow finds
-        // the withdrawal when its wait times out; the unit's answer stays true either way.
-        if (!isSpentToken(error)) logger.warn('Could not end the waiting workflow', { registrationId, error });
-      },
-    );
-  }
+  if (waiting) await endWithdrawnWorkflow(registrationId, waiting);
   return json(202, { registrationId, status: 'withdrawn' });
+}
+
+/**
+ * Ends the waiting workflow on its withdrawal path. A spent token means the wait is over and the next step sees the
+ * withdrawn status. If Step Functions cannot be reached, the withdrawal stands (it is recorded, the token kept) and
+ * the caller is told to repeat the call, which only delivers this hand-off: the trainee is never left parked.
+ */
+async function endWithdrawnWorkflow(registrationId: string, waiting: WaitingTask): Promise<void> {
+  try {
+    await failWorkflowTask(waiting.taskToken, WORKFLOW_ERRORS.withdrawn, 'withdrawn by the recommending unit');
+  } catch (error) {
+    if (isSpentToken(error)) return;
+    logger.warn('Could not end the waiting workflow', { registrationId, error: error as Error });
+    await setWorkflowStopPending(registrationId, true);
+    throw workflowUnavailable('撤回已记录，但流程服务暂不可用，学员尚未收到撤回通知；请稍后再次提交撤回以完成');
+  }
+}
+
+function workflowUnavailable(message: string): DomainError {
+  return new DomainError('WORKFLOW_UNAVAILABLE', message, 503);
 }
 
 const leaveSchema = z.object({

@@ -115,3 +115,48 @@ export async function claimTaskToken(
     throw error;
   }
 }
+
+/**
+ * Undoes a claim whose answer never reached the workflow (Step Functions unavailable): the token goes back, so the
+ * wait can be answered again, and the history says why. Only while nothing else has changed the registration.
+ */
+export async function restoreTaskToken(
+  registration: Registration,
+  waiting: WaitingTask,
+  unset: readonly string[],
+  event: HistoryEvent,
+): Promise<void> {
+  await writeTransaction([
+    {
+      Update: {
+        TableName: table(),
+        Key: keys.registration(registration.registrationId),
+        UpdateExpression: `SET taskToken = :token, awaiting = :stage${
+          registration.awaitingUntil ? ', awaitingUntil = :until' : ''
+        }${unset.length ? ` REMOVE ${unset.join(', ')}` : ''}`,
+        ConditionExpression: '#status = :from AND attribute_not_exists(taskToken)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':from': registration.status,
+          ':token': waiting.taskToken,
+          ':stage': waiting.awaiting,
+          ...(registration.awaitingUntil ? { ':until': registration.awaitingUntil } : {}),
+        },
+      },
+    },
+    historyPut(registration.registrationId, event),
+  ]);
+}
+
+/** Marks (or clears) a withdrawal whose hand-off to the workflow is still to be delivered. */
+export async function setWorkflowStopPending(registrationId: string, pending: boolean): Promise<void> {
+  await dynamoClient().send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: keys.registration(registrationId),
+      UpdateExpression: pending ? 'SET workflowStopPending = :yes' : 'REMOVE workflowStopPending',
+      ConditionExpression: 'attribute_exists(pk)',
+      ...(pending ? { ExpressionAttributeValues: { ':yes': true } } : {}),
+    }),
+  );
+}

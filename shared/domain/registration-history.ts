@@ -8,6 +8,7 @@ import type { RegistrationStatus } from './trainee-registration';
 export type HistoryKind =
   | 'status'
   | 'reviewed'
+  | 'review-undone'
   | 'leave-granted'
   | 'leave-acknowledged'
   | 'attendance-corrected'
@@ -35,6 +36,7 @@ export const SYSTEM_ACTOR = 'system';
 const KIND_LABELS: Record<HistoryKind, string> = {
   status: '状态变更',
   reviewed: '审核',
+  'review-undone': '审核未送达流程，已恢复待审核',
   'leave-granted': '准假',
   'leave-acknowledged': '班级确认请假报备',
   'attendance-corrected': '考勤更正',

@@ -82,6 +82,8 @@ export interface Registration {
   /** Which wait the workflow is parked in (review, seat, class-close, recovery) and until when at most. */
   readonly awaiting?: string;
   readonly awaitingUntil?: string;
+  /** Withdrawn, but the waiting workflow could not be told yet: a repeated withdrawal delivers it. */
+  readonly workflowStopPending?: boolean;
   /** Set when closing the class resumed this trainee's workflow. */
   readonly closeResumedAt?: string;
 }

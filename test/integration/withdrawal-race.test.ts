@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import defaultProgramme from '../../data/programme-2024.json';
 import type { Endpoints, LocalCloud } from '../../infra/local/cloud';
 import type { InvocationDelay } from '../../infra/local/lambda-runtime';
+import { sfnClient } from '../../shared/adapters/aws-clients';
 import { getTaskToken } from '../../shared/adapters/workflow-tokens';
 import { parseProgramme } from '../../shared/domain/programme';
 import { HOLDING_STATUSES } from '../../shared/domain/trainee-registration';
@@ -107,8 +108,24 @@ describe('withdrawal racing the workflow', () => {
         return delay?.(fn, event);
       },
     }));
+    simulateStepFunctionsOutages();
   });
   afterAll(async () => stop?.());
+  /** Step Functions calls that fail, by command, as many times as counted: an outage past the SDK's retries. */
+  const sfnOutage = new Map<string, number>();
+  function simulateStepFunctionsOutages(): void {
+    sfnClient().middlewareStack.add(
+      (next, context) => async (args) => {
+        const remaining = sfnOutage.get(String(context.commandName)) ?? 0;
+        if (remaining > 0) {
+          sfnOutage.set(String(context.commandName), remaining - 1);
+          throw Object.assign(new Error('Step Functions is unavailable'), { name: 'ServiceUnavailable' });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'testOutage' },
+    );
+  }
 
   /** Uploads these trainees; resolves with their registration ids (ingest done, executions started). */
   async function nominate(ns: readonly number[]): Promise<string[]> {
@@ -338,6 +355,63 @@ describe('withdrawal racing the workflow', () => {
     // The ends of the sweep: the timeout's step held a second loses; the withdrawal held a second is refused.
     expect(replies[5]?.status).toBe(202);
     expect(replies[6]?.status).toBe(409);
+  });
+
+  it('two approvals at once: one 202, the other 409, one review in the history, and the journey goes on', async () => {
+    const ids = await nominate([351, 352, 353]);
+    for (const id of ids) await awaiting(id, 'nominated', 'review');
+    for (const id of ids) {
+      const statuses = (await Promise.all([approve(id), approve(id)])).map((reply) => reply.status).sort();
+      expect(statuses, id).toEqual([202, 409]);
+      const history = await api(endpoints, `/registrations/${id}/history`, { token: staff() });
+      expect(history.body.items.filter((e: { kind: string }) => e.kind === 'reviewed')).toHaveLength(1);
+      await eventually(async () => ((await registration(id)).awaiting?.stage ? true : undefined));
+    }
+  });
+
+  it('an approval racing the review timeout: approved and placed, or expired and the approval refused; never 500', async () => {
+    const ids = await nominate([361, 362, 363, 364]);
+    for (const id of ids) await awaiting(id, 'nominated', 'review');
+    const due = new Date(Date.parse((await registration(ids[0] as string)).awaiting.until) + 60_000);
+    const [replies] = await Promise.all([
+      Promise.all(ids.map(async (id) => ({ id, status: (await approve(id)).status }))),
+      cloud.setClock(due),
+    ]);
+    await cloud.stepFunctions.settled();
+    for (const { id, status } of replies) {
+      expect([202, 409], id).toContain(status);
+      const body = await eventually(async () => {
+        const current = await registration(id);
+        return current.status === 'expired' || current.awaiting?.stage ? current : undefined;
+      });
+      expect(body.status, id).toBe(status === 202 ? body.status : 'expired');
+      if (status === 202) expect(['assigned', 'waitlisted', 'not-placed']).toContain(body.status);
+    }
+  });
+
+  it('a decision the workflow cannot receive is never lost: 503, then the repeated call completes it', async () => {
+    const [reviewed, withdrawn] = await nominate([371, 372]);
+    for (const id of [reviewed, withdrawn] as string[]) await awaiting(id, 'nominated', 'review');
+    // Step Functions unreachable for the next two answers (past the SDK's own retries).
+    sfnOutage.set('SendTaskSuccessCommand', 1);
+    sfnOutage.set('SendTaskFailureCommand', 1);
+
+    const refusedReview = await approve(reviewed as string);
+    expect(refusedReview).toMatchObject({ status: 503, body: { code: 'WORKFLOW_UNAVAILABLE' } });
+    // The wait has its token back: still nominated, awaiting review, and a second approval goes through.
+    await awaiting(reviewed as string, 'nominated', 'review');
+    expect((await approve(reviewed as string)).status).toBe(202);
+    await eventually(async () =>
+      (await registration(reviewed as string)).awaiting?.stage !== 'review' ? true : undefined,
+    );
+
+    const firstWithdrawal = await withdraw(withdrawn as string);
+    expect(firstWithdrawal).toMatchObject({ status: 503, body: { code: 'WORKFLOW_UNAVAILABLE' } });
+    expect((await registration(withdrawn as string)).status).toBe('withdrawn');
+    expect(execution(withdrawn as string)?.status).toBe('RUNNING');
+    expect((await withdraw(withdrawn as string)).status).toBe(202);
+    await expectWithdrawn(withdrawn as string);
+    expect((await withdraw(withdrawn as string)).body.code).toBe('NOT_WITHDRAWABLE');
   });
 
   it('afterwards nothing is left parked, held or counted for a released registration', async () => {
