@@ -117,6 +117,8 @@ export class AdminApi extends Construct {
             latency: '$context.responseLatency',
             integrationError: '$context.integrationErrorMessage',
             authorizerError: '$context.authorizer.error',
+            // Who called: the token's subject (an opaque id, never a name or number); empty on public routes.
+            subject: '$context.authorizer.claims.sub',
           }),
         ),
       },

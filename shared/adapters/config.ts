@@ -15,6 +15,10 @@ const configSchema = z.object({
   MAIL_CONFIGURATION_SET: z.string().min(1).optional(),
   /** Seconds a presigned upload stays valid; role credentials are temporary, so keep it short (≤ 15 min). */
   UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(900).default(600),
+  /** Days an ended registration is kept (rejected, expired, not placed, withdrawn, incomplete); then TTL deletes it. */
+  REGISTRATION_RETENTION_DAYS: z.coerce.number().int().min(30).max(3650).default(730),
+  /** Days a certified trainee's registration is kept for the unit archives; then TTL deletes it. */
+  CERTIFIED_RETENTION_DAYS: z.coerce.number().int().min(365).max(7300).default(1825),
   /** Only the local cloud sets these. */
   S3_FORCE_PATH_STYLE: z
     .enum(['true', 'false'])

@@ -1,18 +1,25 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../domain/errors';
+import { maskIdNumber, maskMobile } from '../domain/registration/personal-data-masking';
 import type { HistoryEvent } from '../domain/registration-history';
 import type { Registration, RegistrationStatus } from '../domain/trainee-registration';
 import { dynamoClient } from './aws-clients';
 import { historyPut } from './history-store';
 import { loadConfig } from './config';
 import { indexKeys, keys } from './keys';
+import { TTL_ATTRIBUTE } from './table-definition';
+import { expiresAtFor } from '../domain/retention';
 
 const table = () => loadConfig().TABLE_NAME;
 
-/** The registration as stored: its keys, the index keys its status and class put it under, and its fields. */
+/**
+ * The registration as stored: its keys, the index keys its status and class put it under, and its fields. The ID
+ * number, mobile and email are kept apart in `personal`, which no index projects; `masked` is what lists show.
+ */
 export function registrationItem(registration: Registration) {
   const { year, unit, status, registrationId } = registration;
+  const { idNumber, mobile, email, ...trainee } = registration.trainee;
   return {
     ...keys.registration(registrationId),
     ...indexKeys.byUnit(year, unit, status, registrationId),
@@ -20,6 +27,9 @@ export function registrationItem(registration: Registration) {
     ...(registration.classNumber ? indexKeys.byClass(year, registration.classNumber, registrationId) : {}),
     type: 'registration',
     ...registration,
+    trainee,
+    personal: { idNumber, mobile, email },
+    masked: { idNumber: maskIdNumber(idNumber), mobile: maskMobile(mobile) },
   };
 }
 
@@ -73,14 +83,20 @@ export function transitionItems(registration: Registration, now: Date, transitio
     ...statusSortKeys(year, unit, transition.to, registrationId),
     ...transition.when?.values,
   };
+  const config = loadConfig();
+  const expiresAt = expiresAtFor(transition.to, now, {
+    endedDays: config.REGISTRATION_RETENTION_DAYS,
+    certifiedDays: config.CERTIFIED_RETENTION_DAYS,
+  });
   const sets = [
     '#status = :to',
     'updatedAt = :updatedAt',
     'gsi1sk = :gsi1sk',
     'gsi3sk = :gsi3sk',
-    ...assignments(transition.set ?? {}, names, values),
+    ...assignments({ ...transition.set, ...(expiresAt ? { [TTL_ATTRIBUTE]: expiresAt } : {}) }, names, values),
   ];
-  const removes = (transition.remove ?? []).map((name) => {
+  // A journey that resumes (a retried step, a freed seat) is no longer due for deletion.
+  const removes = [...(transition.remove ?? []), ...(expiresAt ? [] : [TTL_ATTRIBUTE])].map((name) => {
     names[`#${name}`] = name;
     return `#${name}`;
   });
@@ -229,7 +245,30 @@ export function indexValues(keyValues: Record<string, string>): Record<string, s
   return Object.fromEntries(Object.entries(keyValues).map(([name, value]) => [`:${name}`, value]));
 }
 
+/**
+ * The registration from its stored item. Read by key it is complete; read from an index it has no `personal`, so
+ * the trainee's ID number, mobile and email are absent and only `masked` can be shown.
+ */
 export function toRegistration(item: Record<string, unknown>): Registration {
-  const { pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, gsi3pk, gsi3sk, type, taskToken, personHash, ...rest } = item;
-  return rest as unknown as Registration;
+  const {
+    pk,
+    sk,
+    gsi1pk,
+    gsi1sk,
+    gsi2pk,
+    gsi2sk,
+    gsi3pk,
+    gsi3sk,
+    type,
+    taskToken,
+    personHash,
+    expiresAt,
+    personal,
+    trainee,
+    ...rest
+  } = item;
+  return {
+    ...rest,
+    trainee: { ...(trainee as object), ...(personal as object | undefined) },
+  } as unknown as Registration;
 }

@@ -86,6 +86,18 @@ export interface Registration {
   readonly workflowStopPending?: boolean;
   /** Set when closing the class resumed this trainee's workflow. */
   readonly closeResumedAt?: string;
+  /** The masked ID number and mobile: all a list read from an index has of them (see registrationItem). */
+  readonly masked?: { readonly idNumber: string; readonly mobile: string };
+}
+
+/** The ID number and mobile as a list or roster may show them: masked, from the index's copy when read from one. */
+export function maskedContacts(registration: Registration): { idNumber: string; mobile: string } {
+  return (
+    registration.masked ?? {
+      idNumber: maskIdNumber(registration.trainee.idNumber ?? ''),
+      mobile: maskMobile(registration.trainee.mobile ?? ''),
+    }
+  );
 }
 
 /** What a list shows: enough to work with, with the ID number and contacts masked. */
@@ -123,8 +135,7 @@ export function summarise(registration: Registration): RegistrationSummary {
     enterpriseName: trainee.enterpriseName,
     creditCode: trainee.creditCode,
     position: trainee.position,
-    idNumber: maskIdNumber(trainee.idNumber),
-    mobile: maskMobile(trainee.mobile),
+    ...maskedContacts(registration),
     classNumber: registration.classNumber ?? null,
     preferredClass: trainee.preferredClass,
     createdAt: registration.createdAt,

@@ -188,6 +188,16 @@ describe('registrations table', () => {
     }
   });
 
+  it('projects into every index neither the personal details nor the task token: lists cannot leak them', () => {
+    for (const index of table().GlobalSecondaryIndexes as CfnJson[]) {
+      expect(index.Projection.ProjectionType, index.IndexName).toBe('INCLUDE');
+      const projected: string[] = index.Projection.NonKeyAttributes;
+      for (const secret of ['personal', 'taskToken', 'personHash'])
+        expect(projected, index.IndexName).not.toContain(secret);
+      expect(projected).toEqual(expect.arrayContaining(['masked', 'trainee', 'status', 'registrationId']));
+    }
+  });
+
   it('expires items by the TTL attribute', () => {
     expect(table().TimeToLiveSpecification).toEqual({ AttributeName: TTL_ATTRIBUTE, Enabled: true });
   });
@@ -356,7 +366,11 @@ describe('HTTP API and sign-in', () => {
     const { DestinationArn, Format } = stage.Properties.AccessLogSettings;
     expect(resource(DestinationArn['Fn::GetAtt'][0]).Type).toBe('AWS::Logs::LogGroup');
     const format = JSON.parse(Format);
-    expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      status: '$context.status',
+      subject: '$context.authorizer.claims.sub',
+    });
   });
 
   it('has the staff and host groups, the custom unit and classes attributes and required MFA; the pool is retained', () => {

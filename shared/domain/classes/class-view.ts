@@ -1,7 +1,6 @@
 import { type CompletionResult, evaluateCompletion } from '../attendance';
 import type { Programme, TrainingClass } from '../programme';
-import { maskIdNumber, maskMobile } from '../registration/personal-data-masking';
-import type { Registration } from '../trainee-registration';
+import { maskedContacts, type Registration } from '../trainee-registration';
 import { findUnit } from '../units';
 import { type ClassSession, classSessions, hasStarted, isRecordable } from './class-sessions';
 
@@ -65,8 +64,7 @@ export function rosterEntry(registration: Registration, programme: Programme): R
     unitName: findUnit(registration.unit)?.name ?? registration.unit,
     enterpriseName: trainee.enterpriseName,
     position: trainee.position,
-    idNumber: maskIdNumber(trainee.idNumber),
-    mobile: maskMobile(trainee.mobile),
+    ...maskedContacts(registration),
     status: registration.status,
     sessions: Array.from({ length: programme.sessionsPerClass }, (_, index) => {
       const key = String(index + 1);
