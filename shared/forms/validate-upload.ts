@@ -1,6 +1,7 @@
 import type { Finding } from '../domain/errors';
 import { DuplicatesInFile } from '../domain/registration/duplicates-in-file';
 import { type CellValue, FORM_TITLES, type FormKind, fieldsOf } from '../domain/registration/form-fields';
+import { programmeDate } from '../domain/registration/loose-date';
 import { maskIdNumber } from '../domain/registration/personal-data-masking';
 import type { TraineeRecord, UnitInfoRecord } from '../domain/registration/registration-records';
 import { cellText, type RowLocation } from '../domain/registration/row-checker';
@@ -35,6 +36,7 @@ export async function validateUpload(
 ): Promise<ValidationReport> {
   const limits = limitsFrom(options);
   const file = fileName;
+  const rules = { ...options, today: options.today ?? programmeDate(new Date()) };
   const unreadable = (problem: FileProblem): ValidationReport =>
     report({
       file,
@@ -46,7 +48,7 @@ export async function validateUpload(
     });
 
   return readSpreadsheet(data, fileName, limits, {
-    read: (sheets) => validateSheets(sheets, file, options, limits),
+    read: (sheets) => validateSheets(sheets, file, rules, limits),
     unreadable,
   });
 }
@@ -71,10 +73,12 @@ function report(
   return result;
 }
 
+type ValidateRules = ValidateOptions & { readonly today: string };
+
 async function validateSheets(
   sheets: AsyncIterable<RawSheet>,
   file: string,
-  options: ValidateOptions,
+  options: ValidateRules,
   limits: UploadLimits,
 ): Promise<ValidationReport> {
   let mismatch: HeaderMatch | undefined;
@@ -128,7 +132,7 @@ async function validateDataRows(
   headerRow: RawRow,
   rows: AsyncIterator<RawRow>,
   file: string,
-  options: ValidateOptions,
+  options: ValidateRules,
   limits: UploadLimits,
 ): Promise<ValidationReport> {
   const form = header.form;
@@ -196,7 +200,7 @@ async function validateDataRows(
     const location: RowLocation = { sheet, row, columnOf };
 
     if (form === 'trainee') {
-      const result = validateTraineeRow(values, location, { classNumbers: options.classNumbers });
+      const result = validateTraineeRow(values, location, { classNumbers: options.classNumbers, today: options.today });
       const rowFindings = [...result.findings];
       const duplicateId = result.idNumber ? duplicates.seen('id', result.idNumber, row) : undefined;
       if (duplicateId !== undefined && result.idNumber) {
