@@ -34,6 +34,9 @@ export interface TraineeRowResult {
   readonly creditCode?: string;
 }
 
+/** An Excel serial date written out as text: 1–5 digits (8-digit 19750601 is a compact date, read as one). */
+const SERIAL_AS_TEXT = /^\d{1,5}(\.\d+)?$/;
+
 /** What Excel shows after a long number was typed into a General cell: 1.10105E+17. */
 const SCIENTIFIC = /^\d+(\.\d+)?e\+?\d+$/i;
 
@@ -194,6 +197,17 @@ function readBirthDate(check: RowChecker): string | null {
   const text = check.text('birthDate');
   if (text === null) return null;
   const date = raw instanceof Date || typeof raw === 'number' ? parseLooseDate(raw) : parseLooseDate(text);
+  if (!date && typeof raw === 'string' && SERIAL_AS_TEXT.test(normaliseText(text))) {
+    // Only a numeric .xlsx cell is read as an Excel serial date. In a CSV (which has no cell types) or a text cell,
+    // "27546" is what the clerk's file says, not a date the system should guess at.
+    check.error(
+      'DATE_FORMAT',
+      'birthDate',
+      '出生日期像是 Excel 的日期序列号（一个整数）：CSV 文件和文本格式的单元格不带日期类型，系统不把数字猜作日期。请写成 1975-06-01 或 1975年6月1日。',
+      text,
+    );
+    return null;
+  }
   if (!date)
     check.error('DATE_FORMAT', 'birthDate', '出生日期无法识别，请填写如 1975-06-01 或 1975年6月1日 的有效日期。', text);
   return date;
