@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,5 +66,18 @@ describe('npm start', () => {
       'the stop message',
     );
     await expect(fetch(endpoints.api)).rejects.toThrow();
+    // No stale ports or tokens for the next command to find.
+    expect(existsSync(endpointsFile)).toBe(false);
+    expect(existsSync(join(dataDir, 'env.json'))).toBe(false);
+  });
+
+  it('refuses a LOCAL_DATA_DIR inside the repository that git would not ignore, before starting anything', () => {
+    const result = spawnSync('npx', ['tsx', 'infra/local/start.ts'], {
+      env: { ...process.env, LOCAL_DATA_DIR: 'data/local-keys' },
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('LOCAL_DATA_DIR=data/local-keys lies inside the repository');
+    expect(existsSync('data/local-keys')).toBe(false);
   });
 });
