@@ -1,5 +1,6 @@
 import type { Finding } from '../errors';
 import { describeRegistration, validateCreditCode } from './credit-code';
+import type { FormFindingCode } from './finding-codes';
 import { normaliseEmail, normaliseMobile } from './contact-details';
 import {
   ENTERPRISE_CATEGORIES,
@@ -188,8 +189,14 @@ export function validateTraineeRow(
       voluntary: true,
       goodStanding: true,
       remarks,
+      ...reviewNotesOf(check.findings),
     },
   };
+}
+
+function reviewNotesOf(findings: readonly Finding[]): { reviewNotes?: FormFindingCode[] } {
+  const codes = findings.filter((f) => f.severity === 'warning').map((f) => f.code as FormFindingCode);
+  return codes.length > 0 ? { reviewNotes: [...new Set(codes)] } : {};
 }
 
 function readBirthDate(check: RowChecker): string | null {

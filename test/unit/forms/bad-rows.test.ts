@@ -60,6 +60,15 @@ describe('bad rows: each gets exactly its code', async () => {
     expect(xlsxReport.trainees.map((t) => t.row)).toEqual([2, ...warningRows]);
   });
 
+  it('keeps each warning with the accepted record, for the reviewer', () => {
+    expect(xlsxReport.trainees[0]?.reviewNotes).toBeUndefined();
+    for (const [index, row] of rows.entries()) {
+      if (row.case.severity !== 'warning') continue;
+      const record = xlsxReport.trainees.find((t) => t.row === index + 3);
+      expect(record?.reviewNotes, row.case.title).toEqual([row.case.code]);
+    }
+  });
+
   const xlsxByRow = findingsByRow(xlsxReport.findings);
   const csvByRow = findingsByRow(csvReport.findings);
   it.each(rows.map((row, index) => [row.case.title, row, index] as const))('xlsx: %s', (_title, row, index) => {
