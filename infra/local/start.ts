@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LocalCloud } from './cloud';
 import { localDataDirProblem, RunFiles } from './local-data-dir';
 
 /** `npm start`: the local cloud, until Ctrl-C. */
@@ -10,6 +9,8 @@ if (refused) {
   console.error(refused);
   process.exit(2);
 }
+// Loaded only once the directory is accepted: the local cloud's modules (CDK synthesis, emulators) take seconds.
+const { LocalCloud } = await import('./cloud');
 const startedAt = Date.now();
 const runFiles = new RunFiles();
 const cloud = new LocalCloud({
