@@ -118,6 +118,8 @@ export interface RegistrationSummary {
   readonly updatedAt: string;
   /** Set while the registration is failed: the step staff can retry. */
   readonly failedStep: string | null;
+  /** The row's warning codes from the upload (e.g. NOT_TOP_PERSON, USCC_NOT_ENTERPRISE), for the reviewer. */
+  readonly reviewNotes: readonly string[];
 }
 
 export function isRegistrationStatus(value: string): value is RegistrationStatus {
@@ -141,5 +143,6 @@ export function summarise(registration: Registration): RegistrationSummary {
     createdAt: registration.createdAt,
     updatedAt: registration.updatedAt,
     failedStep: registration.status === 'failed' ? (registration.failure?.step ?? null) : null,
+    reviewNotes: trainee.reviewNotes ?? [],
   };
 }

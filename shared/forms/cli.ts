@@ -6,8 +6,10 @@ import type { FormKind } from '../domain/registration/form-fields';
 import { reportAsJson, reportAsText } from './cli-output';
 import { validateUpload } from './validate-upload';
 
-const USAGE = `用法：npm run validate -- <文件.xlsx|文件.csv> [--json] [--form trainee|unit] [--programme data/programme-2024.json]
-  退出码：0 无错误，1 有错误，2 文件无法读取`;
+const USAGE = `用法：npm run validate -- <文件.xlsx|文件.csv> [--json] [--form trainee|unit] [--programme data/programme-2024.json] [--today YYYY-MM-DD]
+  按系统接收上传时的同一套规则离线校验填好的附件3/附件4（规则见 docs/domain-rules.md）。
+  --today  以此日期判断出生日期（默认今天，北京时间）
+  退出码：0 无错误，1 有错误，2 文件无法读取或参数错误；--help 显示本说明，退出码 0`;
 
 const DEFAULT_PROGRAMME = new URL('../../data/programme-2024.json', import.meta.url);
 
@@ -21,10 +23,15 @@ interface CliArguments {
   readonly json: boolean;
   readonly form?: FormKind;
   readonly programme: string | URL;
+  readonly today?: string;
 }
 
-function parseArguments(argv: readonly string[]): CliArguments | string {
+/** Asked for help: usage on stdout and success, as for any other command. */
+const HELP = Symbol('help');
+
+function parseArguments(argv: readonly string[]): CliArguments | string | typeof HELP {
   let file: string | undefined;
+  let today: string | undefined;
   let json = false;
   let form: FormKind | undefined;
   let programme: string | URL = DEFAULT_PROGRAMME;
@@ -39,18 +46,26 @@ function parseArguments(argv: readonly string[]): CliArguments | string {
       const value = argv[++index];
       if (!value) return '--programme 需要一个文件路径';
       programme = value;
-    } else if (arg === '--help' || arg === '-h') return '';
+    } else if (arg === '--today') {
+      const value = argv[++index];
+      if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return '--today 需要形如 2024-08-24 的日期';
+      today = value;
+    } else if (arg === '--help' || arg === '-h') return HELP;
     else if (arg.startsWith('--')) return `未知参数 ${arg}`;
     else if (file) return '一次只能校验一个文件';
     else file = arg;
   }
   if (!file) return '';
-  return { file, json, programme, ...(form ? { form } : {}) };
+  return { file, json, programme, ...(form ? { form } : {}), ...(today ? { today } : {}) };
 }
 
 /** Validates one file for an office or staff member; returns the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArguments(argv);
+  if (args === HELP) {
+    io.out(USAGE);
+    return 0;
+  }
   if (typeof args === 'string') {
     io.err(args ? `${args}\n${USAGE}` : USAGE);
     return 2;
@@ -66,6 +81,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const report = await validateUpload(data, basename(args.file), {
     classNumbers: programme.classes.map((trainingClass) => trainingClass.number),
     ...(args.form ? { form: args.form } : {}),
+    ...(args.today ? { today: args.today } : {}),
   });
   io.out(args.json ? reportAsJson(report) : reportAsText(report));
   if (report.unreadable) return 2;

@@ -1,6 +1,7 @@
 import type { Finding } from '../domain/errors';
 import { DuplicatesInFile } from '../domain/registration/duplicates-in-file';
 import { type CellValue, FORM_TITLES, type FormKind, fieldsOf } from '../domain/registration/form-fields';
+import { programmeDate } from '../domain/registration/loose-date';
 import { maskIdNumber } from '../domain/registration/personal-data-masking';
 import type { TraineeRecord, UnitInfoRecord } from '../domain/registration/registration-records';
 import { cellText, type RowLocation } from '../domain/registration/row-checker';
@@ -35,6 +36,7 @@ export async function validateUpload(
 ): Promise<ValidationReport> {
   const limits = limitsFrom(options);
   const file = fileName;
+  const rules = { ...options, today: options.today ?? programmeDate(new Date()) };
   const unreadable = (problem: FileProblem): ValidationReport =>
     report({
       file,
@@ -46,7 +48,7 @@ export async function validateUpload(
     });
 
   return readSpreadsheet(data, fileName, limits, {
-    read: (sheets) => validateSheets(sheets, file, options, limits),
+    read: (sheets) => validateSheets(sheets, file, rules, limits),
     unreadable,
   });
 }
@@ -71,10 +73,12 @@ function report(
   return result;
 }
 
+type ValidateRules = ValidateOptions & { readonly today: string };
+
 async function validateSheets(
   sheets: AsyncIterable<RawSheet>,
   file: string,
-  options: ValidateOptions,
+  options: ValidateRules,
   limits: UploadLimits,
 ): Promise<ValidationReport> {
   let mismatch: HeaderMatch | undefined;
@@ -89,7 +93,9 @@ async function validateSheets(
       await rows.return?.();
       continue;
     }
-    return validateDataRows(sheet.name, header, headerRow, rows, file, options, limits);
+    const result = await validateDataRows(sheet.name, header, headerRow, rows, file, options, limits);
+    // Awaited here: leaving the loop closes the sheets, which the search for rows elsewhere still reads.
+    return result.rows === 0 && !result.unreadable ? await withSheetThatHasRows(result, sheets, limits) : result;
   }
   const expected = options.form;
   const findings: Finding[] = [];
@@ -128,7 +134,7 @@ async function validateDataRows(
   headerRow: RawRow,
   rows: AsyncIterator<RawRow>,
   file: string,
-  options: ValidateOptions,
+  options: ValidateRules,
   limits: UploadLimits,
 ): Promise<ValidationReport> {
   const form = header.form;
@@ -196,7 +202,7 @@ async function validateDataRows(
     const location: RowLocation = { sheet, row, columnOf };
 
     if (form === 'trainee') {
-      const result = validateTraineeRow(values, location, { classNumbers: options.classNumbers });
+      const result = validateTraineeRow(values, location, { classNumbers: options.classNumbers, today: options.today });
       const rowFindings = [...result.findings];
       const duplicateId = result.idNumber ? duplicates.seen('id', result.idNumber, row) : undefined;
       if (duplicateId !== undefined && result.idNumber) {
@@ -254,6 +260,33 @@ async function validateDataRows(
     });
   }
   return report({ file, form, sheet, rows: count, findings, trainees, units, unreadable: false, rawRows, rawHeaders });
+}
+
+/**
+ * The header sheet is empty (typically the template's own sheet, left as it was) while the rows sit on another
+ * sheet: NO_DATA_ROWS then names that sheet, so the clerk knows where the system looked and where the rows are.
+ * The rows are not read from it: which sheet holds the form must not depend on guessing.
+ */
+async function withSheetThatHasRows(
+  result: ValidationReport,
+  sheets: AsyncIterable<RawSheet>,
+  limits: UploadLimits,
+): Promise<ValidationReport> {
+  for await (const other of sheets) {
+    let filled = 0;
+    for await (const row of other.rows) {
+      if (!row.cells.every((cell) => isEmptyCell(cell))) filled++;
+      if (filled > limits.maxRows) break;
+    }
+    // A lone title or header row (the instructions sheet, a copied header) is not where the rows went.
+    if (filled <= 1) continue;
+    const hint = `工作表「${other.name}」中有 ${filled > limits.maxRows ? `超过 ${limits.maxRows}` : filled} 行内容，但系统读取的是含表头的第一张工作表「${result.sheet}」。请把数据（连同表头）移到「${result.sheet}」，或删除空的「${result.sheet}」工作表后重新上传。`;
+    const findings = result.findings.map((finding) =>
+      finding.code === 'NO_DATA_ROWS' ? { ...finding, message: `${finding.message}${hint}` } : finding,
+    );
+    return report({ ...result, findings, rawRows: result.rawRows ?? [], rawHeaders: result.rawHeaders ?? [] });
+  }
+  return result;
 }
 
 function duplicateFinding(location: RowLocation, key: string, message: string, value: string, isId: boolean): Finding {

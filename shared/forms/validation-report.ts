@@ -5,6 +5,8 @@ import type { TraineeRecord, UnitInfoRecord } from '../domain/registration/regis
 export interface ValidateOptions {
   /** Valid 期次 from the programme (CLASS_UNKNOWN otherwise). */
   readonly classNumbers: readonly number[];
+  /** Programme time's date (YYYY-MM-DD, Asia/Shanghai) for the birth-date checks; default: today by the wall clock. */
+  readonly today?: string;
   /** Default 5 MB. */
   readonly maxBytes?: number;
   /** Default 2,000 data rows (the benchmark lifts it). */

@@ -12,10 +12,22 @@ interface StreamingWorksheet extends AsyncIterable<StreamingRow> {
   readonly state?: string;
 }
 
+/**
+ * Text as the clerk typed it. Writers that pretty-print their XML (Gnumeric puts `<t>` on its own indented line
+ * inside `<si>` and `<is>`) leave the indentation between elements in what ExcelJS returns ("学员1\n  "); nobody
+ * types leading or trailing whitespace into a form cell on purpose, so it goes here, once, for every later use —
+ * the checks, the extracted records and the findings workbook that goes back to the unit. Line breaks inside the
+ * text (Alt+Enter, a category list) stay.
+ */
+export function normaliseCellText(text: string): string {
+  return text.trim();
+}
+
 /** Reduces an ExcelJS cell value to what the clerk sees: a formula becomes its cached result, never re-evaluated. */
 export function toCellValue(value: unknown): CellValue {
   if (value === null || value === undefined) return null;
-  if (typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'string') return normaliseCellText(value);
+  if (typeof value === 'boolean') return value;
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   if (value instanceof Date) return value;
   if (typeof value !== 'object') return null;
@@ -25,7 +37,7 @@ export function toCellValue(value: unknown): CellValue {
     return record.result === undefined ? null : toCellValue(record.result);
   }
   if (Array.isArray(record.richText)) {
-    return record.richText.map((run) => (run as { text?: unknown }).text ?? '').join('');
+    return normaliseCellText(record.richText.map((run) => (run as { text?: unknown }).text ?? '').join(''));
   }
   if ('text' in record) return toCellValue(record.text);
   return null;

@@ -26,6 +26,7 @@ import { DomainError, type Finding } from '../domain/errors';
 import { escapeHtml } from '../domain/notices';
 import { findClass, isBeforeDeadline, type Programme } from '../domain/programme';
 import type { FormKind } from '../domain/registration/form-fields';
+import { programmeDate } from '../domain/registration/loose-date';
 import type { Registration } from '../domain/trainee-registration';
 import { findUnit } from '../domain/units';
 import {
@@ -207,6 +208,7 @@ async function ingestRegistrationForm(
 ): Promise<FormOutcome> {
   const report = await validateUpload(bytes, upload.fileName, {
     classNumbers: programme.classes.map((c) => c.number),
+    today: programmeDate(systemClock.now()),
     form,
   });
   const findings: Finding[] = report.findings.map((f) => ({ file: upload.fileName, ...f }));

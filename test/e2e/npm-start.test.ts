@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,12 @@ import { eventually } from '../support/local-cloud';
 /** `npm start` as a newcomer runs it: ready quickly, endpoints and tokens written, Ctrl-C leaves nothing behind. */
 describe('npm start', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'leading-talent-start-'));
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  let started: ChildProcess | undefined;
+  afterAll(() => {
+    // A failed assertion must not leave the local cloud running: stop its process group as Ctrl-C would.
+    if (started?.pid && started.exitCode === null && started.signalCode === null) process.kill(-started.pid, 'SIGINT');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
   it('starts within 30 s, serves the API with its tokens, and stops every child on SIGINT', async () => {
     const startedAt = Date.now();
@@ -18,6 +23,7 @@ describe('npm start', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
+    started = child;
     let output = '';
     child.stdout.on('data', (chunk) => {
       output += chunk;
@@ -31,7 +37,8 @@ describe('npm start', () => {
     expect(Date.now() - startedAt).toBeLessThan(30_000);
     const endpoints = JSON.parse(readFileSync(endpointsFile, 'utf8')) as Endpoints;
     expect(Object.keys(endpoints.tokens)).toHaveLength(39); // staff, 37 units, hosts
-    expect(output).toContain(endpoints.api);
+    // The file is written before the same endpoints are printed, and the pipe may deliver them a moment later.
+    await eventually(async () => (output.includes(endpoints.api) ? true : undefined), 5_000, 'the printed endpoints');
 
     const programme = await fetch(`${endpoints.api}/programme`, {
       headers: { authorization: `Bearer ${endpoints.tokens['440300']}` },
@@ -66,5 +73,18 @@ describe('npm start', () => {
       'the stop message',
     );
     await expect(fetch(endpoints.api)).rejects.toThrow();
+    // No stale ports or tokens for the next command to find.
+    expect(existsSync(endpointsFile)).toBe(false);
+    expect(existsSync(join(dataDir, 'env.json'))).toBe(false);
+  });
+
+  it('refuses a LOCAL_DATA_DIR inside the repository that git would not ignore, before starting anything', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'infra/local/start.ts'], {
+      env: { ...process.env, LOCAL_DATA_DIR: 'data/local-keys' },
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('LOCAL_DATA_DIR=data/local-keys lies inside the repository');
+    expect(existsSync('data/local-keys')).toBe(false);
   });
 });

@@ -1,5 +1,18 @@
-export { CREDIT_CODE_ALPHABET, type CreditCodeResult, creditCodeCheckChar, validateCreditCode } from './credit-code';
+export {
+  CREDIT_CODE_ALPHABET,
+  type CreditCodeProblem,
+  type CreditCodeResult,
+  creditCodeCheckChar,
+  describeRegistration,
+  REGISTRATION_CATEGORIES,
+  validateCreditCode,
+} from './credit-code';
 export { normaliseEmail, normaliseMobile, normaliseOfficePhone } from './contact-details';
+export {
+  NATIONAL_DIVISION_PREFIX,
+  PROVINCE_LEVEL_CODES,
+  RESIDENCE_PERMIT_PREFIXES,
+} from './division-codes';
 export { DuplicatesInFile } from './duplicates-in-file';
 export {
   ATTENDANCE_SHEET_FINDING_CODES,
@@ -33,11 +46,20 @@ export {
   UNIT_FIELDS,
   type UnitFieldKey,
 } from './form-fields';
-export { excelSerialToDate, parseLooseDate } from './loose-date';
+export { excelSerialToDate, parseLooseDate, programmeDate } from './loose-date';
 export { normalisePersonName, normaliseText, tidyText, toHalfWidth, withoutSpaces } from './normalise-text';
 export { maskEmail, maskIdNumber, maskMobile, maskPhone } from './personal-data-masking';
 export type { TraineeRecord, UnitInfoRecord } from './registration-records';
-export { isRealDate, type ResidentIdResult, residentIdCheckChar, validateResidentId } from './resident-id';
+export {
+  ageOn,
+  type BirthDateProblem,
+  birthDateProblem,
+  isRealDate,
+  PLAUSIBLE_AGE,
+  type ResidentIdResult,
+  residentIdCheckChar,
+  validateResidentId,
+} from './resident-id';
 export { cellText, type RowLocation, shownValue } from './row-checker';
 export { type TraineeRowResult, type TraineeRowRules, validateTraineeRow } from './trainee-row';
 export { type UnitRowResult, validateUnitRow } from './unit-row';

@@ -39,3 +39,8 @@ export function parseLooseDate(value: string | number | Date): string | null {
   if (!match) return null;
   return formatDate(Number(match[1]), Number(match[2]), Number(match[3]));
 }
+
+/** The calendar date of an instant in programme time (Asia/Shanghai: UTC+8, no daylight saving), YYYY-MM-DD. */
+export function programmeDate(instant: Date): string {
+  return new Date(instant.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+}

@@ -1,3 +1,4 @@
+import type { FormFindingCode } from './finding-codes';
 import type { EnterpriseCategory } from './form-choices';
 
 /** One accepted row of 附件4, normalised: what ingest stores and the workflow reads. */
@@ -30,6 +31,12 @@ export interface TraineeRecord {
   voluntary: true;
   goodStanding: true;
   remarks: string;
+  /**
+   * The row's warnings (NOT_TOP_PERSON, ID_AGE_UNUSUAL, USCC_NOT_ENTERPRISE…), kept with the registration so the
+   * reviewer sees them beside it, not only in the upload report. Codes only: the messages may quote the row.
+   * Absent when there were none (and on registrations recorded before it existed).
+   */
+  reviewNotes?: FormFindingCode[];
 }
 
 /** The row of 附件3, normalised. */

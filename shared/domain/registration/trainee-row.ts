@@ -1,5 +1,6 @@
 import type { Finding } from '../errors';
-import { validateCreditCode } from './credit-code';
+import { describeRegistration, validateCreditCode } from './credit-code';
+import type { FormFindingCode } from './finding-codes';
 import { normaliseEmail, normaliseMobile } from './contact-details';
 import {
   ENTERPRISE_CATEGORIES,
@@ -15,12 +16,14 @@ import { type CellValue, TRAINEE_FIELDS, type TraineeFieldKey } from './form-fie
 import { parseLooseDate } from './loose-date';
 import { normalisePersonName, normaliseText } from './normalise-text';
 import type { TraineeRecord } from './registration-records';
-import { validateResidentId } from './resident-id';
+import { birthDateProblem, PLAUSIBLE_AGE, validateResidentId } from './resident-id';
 import { cellText, RowChecker, type RowLocation } from './row-checker';
 
 export interface TraineeRowRules {
   /** The programme's class numbers (期次). */
   readonly classNumbers: readonly number[];
+  /** Programme time's date (Asia/Shanghai, YYYY-MM-DD): a birth date after it is impossible. */
+  readonly today: string;
 }
 
 export interface TraineeRowResult {
@@ -32,6 +35,9 @@ export interface TraineeRowResult {
   readonly creditCode?: string;
 }
 
+/** An Excel serial date written out as text: 1–5 digits (8-digit 19750601 is a compact date, read as one). */
+const SERIAL_AS_TEXT = /^\d{1,5}(\.\d+)?$/;
+
 /** What Excel shows after a long number was typed into a General cell: 1.10105E+17. */
 const SCIENTIFIC = /^\d+(\.\d+)?e\+?\d+$/i;
 
@@ -39,6 +45,16 @@ const ID_MESSAGES = {
   ID_FORMAT: '身份证号应为 18 位：17 位数字加 1 位数字或 X。',
   ID_CHECKSUM: '身份证号校验位不正确，请逐位核对是否有错填或漏填。',
   ID_BIRTHDATE: '身份证号第 7–14 位不是有效的出生日期，请核对。',
+  ID_REGION:
+    '身份证号前 2 位不是省级行政区划代码（GB/T 2260 的 34 个省级代码，或港澳台居民居住证的 81、82、83），请核对。',
+} as const;
+
+const CREDIT_CODE_MESSAGES = {
+  USCC_FORMAT: '统一社会信用代码应为 18 位数字或大写字母（不含 I、O、S、V、Z），请按营业执照填写。',
+  USCC_CHECKSUM: '统一社会信用代码校验位不正确，请按营业执照逐位核对。',
+  USCC_CATEGORY:
+    '统一社会信用代码第 1 位（登记管理部门）和第 2 位（机构类别）不是 GB 32100-2015 规定的代码组合（企业为 91），请按营业执照核对。',
+  USCC_REGION: '统一社会信用代码第 3–8 位应为登记机关的 6 位行政区划代码（数字），请按营业执照核对。',
 } as const;
 
 export function validateTraineeRow(
@@ -59,7 +75,7 @@ export function validateTraineeRow(
 
   const birthDate = readBirthDate(check);
 
-  const identity = readResidentId(check);
+  const identity = readResidentId(check, rules.today);
   if (identity && gender && identity.gender !== gender) {
     check.error(
       'GENDER_MISMATCH',
@@ -173,8 +189,14 @@ export function validateTraineeRow(
       voluntary: true,
       goodStanding: true,
       remarks,
+      ...reviewNotesOf(check.findings),
     },
   };
+}
+
+function reviewNotesOf(findings: readonly Finding[]): { reviewNotes?: FormFindingCode[] } {
+  const codes = findings.filter((f) => f.severity === 'warning').map((f) => f.code as FormFindingCode);
+  return codes.length > 0 ? { reviewNotes: [...new Set(codes)] } : {};
 }
 
 function readBirthDate(check: RowChecker): string | null {
@@ -182,12 +204,26 @@ function readBirthDate(check: RowChecker): string | null {
   const text = check.text('birthDate');
   if (text === null) return null;
   const date = raw instanceof Date || typeof raw === 'number' ? parseLooseDate(raw) : parseLooseDate(text);
+  if (!date && typeof raw === 'string' && SERIAL_AS_TEXT.test(normaliseText(text))) {
+    // Only a numeric .xlsx cell is read as an Excel serial date. In a CSV (which has no cell types) or a text cell,
+    // "27546" is what the clerk's file says, not a date the system should guess at.
+    check.error(
+      'DATE_FORMAT',
+      'birthDate',
+      '出生日期像是 Excel 的日期序列号（一个整数）：CSV 文件和文本格式的单元格不带日期类型，系统不把数字猜作日期。请写成 1975-06-01 或 1975年6月1日。',
+      text,
+    );
+    return null;
+  }
   if (!date)
     check.error('DATE_FORMAT', 'birthDate', '出生日期无法识别，请填写如 1975-06-01 或 1975年6月1日 的有效日期。', text);
   return date;
 }
 
-function readResidentId(check: RowChecker): { idNumber: string; birthDate: string; gender: '男' | '女' } | null {
+function readResidentId(
+  check: RowChecker,
+  today: string,
+): { idNumber: string; birthDate: string; gender: '男' | '女' } | null {
   const raw = check.raw('idNumber');
   const text = check.text('idNumber');
   if (text === null) return null;
@@ -204,6 +240,21 @@ function readResidentId(check: RowChecker): { idNumber: string; birthDate: strin
   if (!result.ok) {
     check.error(result.code, 'idNumber', ID_MESSAGES[result.code], text);
     return null;
+  }
+  const problem = birthDateProblem(result.birthDate, today);
+  if (problem === 'ID_BIRTH_FUTURE') {
+    // The birth date and age stay out of messages: the masked value hides them, and findings are stored and mailed.
+    check.error(problem, 'idNumber', '身份证号第 7–14 位的出生日期晚于今天，请核对。', text);
+    return null;
+  }
+  if (problem === 'ID_AGE_UNUSUAL') {
+    check.report(
+      problem,
+      'warning',
+      'idNumber',
+      `按身份证号计算的年龄不在 ${PLAUSIBLE_AGE.min}–${PLAUSIBLE_AGE.max} 岁之间，请核对是否填成了他人的号码；确认无误的，待审核。`,
+      text,
+    );
   }
   return result;
 }
@@ -222,16 +273,22 @@ function readCreditCode(check: RowChecker): string | null {
     return null;
   }
   const result = validateCreditCode(text);
-  if (result.ok) return result.creditCode;
-  check.error(
-    result.code,
-    'creditCode',
-    result.code === 'USCC_FORMAT'
-      ? '统一社会信用代码应为 18 位数字或大写字母（不含 I、O、S、V、Z），请按营业执照填写。'
-      : '统一社会信用代码校验位不正确，请按营业执照逐位核对。',
-    text,
-  );
-  return null;
+  if (!result.ok) {
+    check.error(result.code, 'creditCode', CREDIT_CODE_MESSAGES[result.code], text);
+    return null;
+  }
+  if (!result.enterprise) {
+    // The notice recruits enterprise leaders (一(二)); a public institution or association may still be a deliberate
+    // recommendation, so the reviewer decides.
+    check.report(
+      'USCC_NOT_ENTERPRISE',
+      'warning',
+      'creditCode',
+      `统一社会信用代码表明该单位为${describeRegistration(result.creditCode)}，不是市场监管部门登记的企业（企业以 91 开头），请核对；确认无误的，待审核。`,
+      text,
+    );
+  }
+  return result.creditCode;
 }
 
 function readYesNo(check: RowChecker, key: 'isTopPerson', text: string): boolean | undefined {

@@ -213,3 +213,14 @@ describe('registration detail', () => {
     expect(registrationDetail({ ...base, status: 'assigned', failure }, programme).failedStep).toBeNull();
   });
 });
+
+describe('review notes', () => {
+  it('the upload’s warning codes reach the reviewer with the registration; none recorded reads as none', () => {
+    const noted = { ...base, trainee: { ...base.trainee, reviewNotes: ['NOT_TOP_PERSON', 'USCC_NOT_ENTERPRISE'] } };
+    expect(registrationDetail(noted as Registration, programme).reviewNotes).toEqual([
+      'NOT_TOP_PERSON',
+      'USCC_NOT_ENTERPRISE',
+    ]);
+    expect(registrationDetail(base, programme).reviewNotes).toEqual([]);
+  });
+});

@@ -3,7 +3,7 @@ import { type RowLocation, validateTraineeRow, validateUnitRow } from '../../../
 import { CLASS_NUMBERS, validTrainee, validUnit } from '../../fixtures/registration-data';
 
 const location: RowLocation = { sheet: '学员报名表', row: 7, columnOf: (key) => `${key} (X)` };
-const rules = { classNumbers: CLASS_NUMBERS };
+const rules = { classNumbers: CLASS_NUMBERS, today: '2024-08-24' };
 
 describe('validateTraineeRow', () => {
   it('normalises an accepted row', () => {

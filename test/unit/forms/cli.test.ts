@@ -45,6 +45,25 @@ describe('npm run validate', async () => {
     expect((await run(ok, '--form', 'other')).err).toContain('--form');
   });
 
+  it.each(['--help', '-h'])('%s prints the usage on stdout and exits 0', async (flag) => {
+    const result = await run(flag);
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('用法：npm run validate');
+    expect(result.err).toBe('');
+  });
+
+  it('--today sets programme time for the birth-date checks', async () => {
+    const young = join(directory, 'young.xlsx');
+    writeFileSync(young, await traineeWorkbook([validTrainee(1)])); // born 1975
+    expect(JSON.parse((await run(young, '--json', '--today', '1990-01-01')).out).findings[0].code).toBe(
+      'ID_AGE_UNUSUAL',
+    );
+    expect(JSON.parse((await run(young, '--json', '--today', '1970-01-01')).out).findings[0].code).toBe(
+      'ID_BIRTH_FUTURE',
+    );
+    expect((await run(young, '--today', 'tomorrow')).code).toBe(2);
+  });
+
   it('--form unit rejects a trainee form', async () => {
     const result = await run(ok, '--form', 'unit', '--json');
     expect(JSON.parse(result.out).findings[0].code).toBe('FORM_MISMATCH');
