@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Endpoints, LocalCloud } from '../../infra/local/cloud';
+import { s3Client } from '../../shared/adapters/aws-clients';
 import { validTrainee } from '../fixtures/registration-data';
 import { startTestCloud } from '../support/local-cloud';
 import { putObject, requestUpload, scanTable, storedUpload, summarize, traineeCsv } from './support';
@@ -15,8 +16,17 @@ describe('ingest guards', () => {
   let endpoints: Endpoints;
   let stop: () => Promise<void>;
 
+  /** Keys ingest downloaded: a refused file must be refused before it is read, not by the reader. */
+  const downloaded: string[] = [];
   beforeAll(async () => {
     ({ cloud, endpoints, stop } = await startTestCloud());
+    s3Client().middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'GetObjectCommand') downloaded.push(String((args.input as { Key?: string }).Key));
+        return next(args);
+      },
+      { step: 'initialize', name: 'testDownloads' },
+    );
   });
   afterAll(async () => stop?.());
 
@@ -42,6 +52,7 @@ describe('ingest guards', () => {
     const stored = await storedUpload(issued.uploadId);
     expect(stored).toMatchObject({ status: 'failed', rows: 0, accepted: 0 });
     expect(stored?.findings?.map((finding) => finding.code)).toEqual(['FILE_TYPE']);
+    expect(downloaded).not.toContain(issued.key);
     expect(await registrations()).toEqual([]);
   });
 
@@ -56,6 +67,7 @@ describe('ingest guards', () => {
     const stored = await storedUpload(issued.uploadId);
     expect(stored).toMatchObject({ status: 'failed', accepted: 0 });
     expect(stored?.findings?.map((finding) => finding.code)).toEqual(['FILE_TOO_LARGE']);
+    expect(downloaded).not.toContain(issued.key);
     expect(await registrations()).toEqual([]);
   });
 });
