@@ -7,7 +7,7 @@ import { getUnitQuotaState } from '../../shared/adapters/quota-store';
 import { presignUpload } from '../../shared/adapters/upload-files';
 import { createUpload } from '../../shared/adapters/upload-store';
 import { DomainError } from '../../shared/domain/errors';
-import { findClass, isBeforeDeadline } from '../../shared/domain/programme';
+import { effectiveDeadline, findClass, formatDeadline, isBeforeDeadline } from '../../shared/domain/programme';
 import { CONTENT_TYPES, classUploadOwner, extensionOf, MAX_UPLOAD_BYTES, uploadKey } from '../../shared/domain/upload';
 import { httpHandler, json } from '../../shared/http/http-handler';
 import { principalOf, requireClassAccess, requireUnit } from '../../shared/http/principal';
@@ -57,7 +57,8 @@ export const handler = httpHandler(async (event) => {
   } else {
     const { deadlineExtendedUntil } = await getUnitQuotaState(year, owner);
     if (!isBeforeDeadline(programme, now, deadlineExtendedUntil)) {
-      throw new DomainError('DEADLINE_PASSED', `报名已于 ${deadlineExtendedUntil ?? programme.deadline} 截止`, 409);
+      const deadline = formatDeadline(effectiveDeadline(programme, deadlineExtendedUntil));
+      throw new DomainError('DEADLINE_PASSED', `报名已于 ${deadline}（北京时间）截止`, 409);
     }
   }
 

@@ -73,8 +73,31 @@ export function findClass(programme: Programme, number: number): TrainingClass |
   return programme.classes.find((trainingClass) => trainingClass.number === number);
 }
 
-/** A unit may upload until the programme deadline, or until its own extension when staff granted one. */
+/**
+ * A unit may upload until the programme deadline or, when staff granted it an extension, until whichever of the two
+ * is later: an extension never shortens a unit's time. The deadline is the last instant accepted (23:59:59).
+ */
 export function isBeforeDeadline(programme: Programme, now: Date, extendedUntil?: string): boolean {
-  const deadline = extendedUntil ?? programme.deadline;
-  return now.getTime() <= Date.parse(deadline);
+  // Inclusive to the second: the whole of 23:59:59 is still in time.
+  return Math.floor(now.getTime() / 1000) <= Math.floor(effectiveDeadline(programme, extendedUntil).getTime() / 1000);
+}
+
+/** A deadline as a person reads it: Beijing time, to the second ("2024-08-31 23:59:59"). */
+export function formatDeadline(deadline: Date): string {
+  return new Intl.DateTimeFormat('sv-SE', {
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).format(deadline);
+}
+
+/** The deadline that applies to a unit: the programme's, or its extension if later. */
+export function effectiveDeadline(programme: Programme, extendedUntil?: string): Date {
+  const deadline = Date.parse(programme.deadline);
+  const extended = extendedUntil ? Date.parse(extendedUntil) : Number.NaN;
+  return new Date(Number.isFinite(extended) && extended > deadline ? extended : deadline);
 }

@@ -24,7 +24,7 @@ import { recordAttendance } from '../classes/attendance-service';
 import { classSessions } from '../domain/classes/class-sessions';
 import { DomainError, type Finding } from '../domain/errors';
 import { escapeHtml } from '../domain/notices';
-import { findClass, isBeforeDeadline, type Programme } from '../domain/programme';
+import { effectiveDeadline, findClass, formatDeadline, isBeforeDeadline, type Programme } from '../domain/programme';
 import type { FormKind } from '../domain/registration/form-fields';
 import { programmeDate } from '../domain/registration/loose-date';
 import type { Registration } from '../domain/trainee-registration';
@@ -372,8 +372,10 @@ async function recordTrainees(
   const now = systemClock.now();
   const { deadlineExtendedUntil } = await getUnitQuotaState(upload.year, upload.unit);
   if (!isBeforeDeadline(programme, now, deadlineExtendedUntil)) {
-    const deadline = deadlineExtendedUntil ?? programme.deadline;
-    for (const record of trainees) rowFinding(record, 'DEADLINE_PASSED', `报名已于 ${deadline} 截止，本行未登记`);
+    const deadline = formatDeadline(effectiveDeadline(programme, deadlineExtendedUntil));
+    for (const record of trainees) {
+      rowFinding(record, 'DEADLINE_PASSED', `报名已于 ${deadline}（北京时间）截止，本行未登记`);
+    }
     return 0;
   }
   const hashKey = await personHashKey();
