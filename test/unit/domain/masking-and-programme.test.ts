@@ -78,9 +78,10 @@ describe('the programme file', () => {
 describe('the upload deadline (2024-08-31T23:59:59+08:00)', () => {
   const programme = parseProgramme(defaultProgramme);
 
-  it('includes the deadline second itself and nothing after it', () => {
+  it('includes the whole deadline second itself and nothing after it', () => {
     expect(isBeforeDeadline(programme, new Date('2024-08-31T15:59:59.000Z'))).toBe(true);
-    expect(isBeforeDeadline(programme, new Date('2024-08-31T15:59:59.001Z'))).toBe(false);
+    expect(isBeforeDeadline(programme, new Date('2024-08-31T15:59:59.999Z'))).toBe(true);
+    expect(isBeforeDeadline(programme, new Date('2024-08-31T16:00:00.000Z'))).toBe(false);
   });
 
   it('uses a unit’s own extension instead when staff granted one', () => {
