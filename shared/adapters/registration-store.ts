@@ -4,6 +4,7 @@ import { DomainError } from '../domain/errors';
 import type { HistoryEvent } from '../domain/registration-history';
 import type { Registration, RegistrationStatus } from '../domain/trainee-registration';
 import { dynamoClient } from './aws-clients';
+import { countStatusChanges } from './metrics';
 import { historyPut } from './history-store';
 import { loadConfig } from './config';
 import { indexKeys, keys } from './keys';
@@ -198,6 +199,7 @@ export async function writeTransaction(items: readonly TransactItem[]): Promise<
   for (let attempt = 1; ; attempt++) {
     try {
       await dynamoClient().send(new TransactWriteCommand({ TransactItems: [...items] }));
+      countStatusChanges(items);
       return;
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;

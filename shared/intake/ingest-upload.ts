@@ -11,6 +11,7 @@ import { type RecordOutcome, type RecordRequest, recordRegistrations } from '../
 import { getUnitContact, saveUnitContact } from '../adapters/unit-contact-store';
 import { headUpload, readUpload, writeReportFile } from '../adapters/upload-files';
 import { completeUpload, getUpload } from '../adapters/upload-store';
+import { annotateTrace } from '../adapters/tracer';
 import { startTraineeWorkflow } from '../adapters/workflow-client';
 import pLimit from 'p-limit';
 import { recordAttendance } from '../classes/attendance-service';
@@ -36,6 +37,7 @@ import {
   type ValidationReport,
   validateUpload,
 } from '../forms';
+import { countUploadOutcome, countUploadReceived } from './ingest-metrics';
 
 const START_CONCURRENCY = 10;
 
@@ -69,7 +71,9 @@ export async function ingestUpload(rawKey: string): Promise<IngestResult> {
     return { key, outcome: 'ignored', uploadId: parsedKey.uploadId };
   }
   logger.appendKeys({ uploadId: upload.uploadId, unit: upload.unit });
+  annotateTrace({ uploadId: upload.uploadId, unit: upload.unit, form: upload.form });
   if (upload.status !== 'pending') return { key, outcome: 'already-ingested', uploadId: upload.uploadId };
+  countUploadReceived(upload);
 
   const programme = await loadProgramme(upload.year);
   const fileFindings: Finding[] = [];
@@ -114,6 +118,7 @@ export async function ingestUpload(rawKey: string): Promise<IngestResult> {
     reportKeys: { json: `${reportBase}.json`, ...(xlsxKey ? { xlsx: xlsxKey } : {}) },
     completedAt: systemClock.now().toISOString(),
   });
+  countUploadOutcome(upload, { readable: outcome.readable, accepted, findings });
   // A class's sign-in sheet has no unit contact to tell: its report is read through GET /uploads/{id}/report.
   if (upload.form !== 'attendance') await notifyUnit(upload, rows, accepted, errors);
   logger.info('Upload ingested', { rows, accepted, errors });
