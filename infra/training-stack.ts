@@ -6,6 +6,7 @@ import type { Construct } from 'constructs';
 import { CERTIFICATE_FONT_MODULE } from '../shared/certificates/certificate-pdf';
 import { AdminApi } from './constructs/admin-api';
 import { Intake } from './constructs/intake';
+import { Monitoring } from './constructs/monitoring';
 import { Notices } from './constructs/notices';
 import { Storage } from './constructs/storage';
 import { acknowledgeGrants, TrainingFunction } from './constructs/training-function';
@@ -18,6 +19,8 @@ export interface TrainingStackProps extends StackProps {
   readonly mailFrom: string;
   readonly replyTo: string;
   readonly publicBaseUrl: string;
+  /** Email addresses told of every alarm (subscribed to the alarm topic; each confirms by mail). */
+  readonly alarmEmails?: readonly string[];
 }
 
 /** Composes the capabilities; each construct owns its resources and grants. */
@@ -32,6 +35,7 @@ export class TrainingStack extends Stack {
   readonly certificateFunction: TrainingFunction;
   readonly publicFunction: TrainingFunction;
   readonly evaluationFunction: TrainingFunction;
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: TrainingStackProps) {
     super(scope, id, props);
@@ -195,6 +199,20 @@ export class TrainingStack extends Stack {
         'public-api': this.publicFunction,
         'evaluation-api': this.evaluationFunction,
       },
+    });
+
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      key,
+      table,
+      bucket: uploadsBucket,
+      failedUploads: this.intake.failedUploads,
+      stateMachine: this.workflow.stateMachine,
+      httpApi: this.api.httpApi,
+      configurationSetName: this.notices.configurationSet.configurationSetName,
+      functions: this.node.findAll().filter((c): c is TrainingFunction => c instanceof TrainingFunction),
+      existingAlarms: [this.workflow.failedRegistrationsAlarm, this.workflow.failedExecutionsAlarm],
+      alarmEmails: props.alarmEmails ?? [],
+      baseEnvironment,
     });
 
     // CDK's own singleton that applies S3 bucket notifications at deploy time.

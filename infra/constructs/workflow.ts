@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE } from '../../shared/adapters/metrics';
+import { METRICS_NAMESPACE } from '../../shared/adapters/metric-names';
 import { type NoticeKind, WORKFLOW_ERRORS, type WorkflowAction } from '../../shared/domain/workflow';
 import { acknowledgeGrants, TrainingFunction } from './training-function';
 

@@ -18,7 +18,7 @@ export type DimensionValues = Partial<Record<MetricDimension, string | number>>;
  * A value that is not shaped like an id or code (telemetryLabel) is published as `invalid`, never as given.
  */
 export function countMetric(name: BusinessMetric, dimensions: DimensionValues = {}, value = 1): void {
-  if (value <= 0) return;
+  if (value < 0) return;
   const single = metrics.singleMetric();
   for (const set of BUSINESS_METRICS[name] as readonly (readonly MetricDimension[])[]) {
     if (set.length === 0) continue;

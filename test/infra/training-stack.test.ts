@@ -443,7 +443,7 @@ describe('workflow recovery and the class API: alarm and grants', () => {
     });
     expect(environment.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE).toBe(METRICS_NAMESPACE);
     expect(readFileSync(new URL('../../functions/workflow-task/handler.ts', import.meta.url), 'utf8')).toContain(
-      "addMetric('RegistrationsFailed'",
+      "countMetric('RegistrationsFailed')",
     );
   });
 
