@@ -330,6 +330,7 @@ export class Monitoring extends Construct {
       }),
       graph('失败', [
         search('WorkflowStepsFailed', 'step', '流程步骤失败', Duration.minutes(5)),
+        this.alarmMetric('FailedRegistrations'),
         this.alarmMetric('FailedUploads'),
         this.alarmMetric('UploadsStuckPending'),
         this.alarmMetric('ExecutionsTimedOut'),
