@@ -14,12 +14,14 @@ export type DimensionValues = Partial<Record<MetricDimension, string | number>>;
 /**
  * Counts `value` of `name` at once, as one EMF line, under each of the metric's dimension sets (see
  * BUSINESS_METRICS). Its own line rather than the shared buffer: a dimension value belongs to this count only,
- * and the local cloud runs every function in one process, where a shared buffer would mix invocations.
- * A value that is not shaped like an id or code (telemetryLabel) is published as `invalid`, never as given.
+ * and the local cloud runs every function in one process, where a shared buffer would mix invocations. A new
+ * instance per count also reads the service name and POWERTOOLS_METRICS_DISABLED as they are now (the local cloud
+ * sets them after this module may have loaded). A value that is not shaped like an id or code (telemetryLabel)
+ * is published as `invalid`, never as given.
  */
 export function countMetric(name: BusinessMetric, dimensions: DimensionValues = {}, value = 1): void {
   if (value < 0) return;
-  const single = metrics.singleMetric();
+  const single = new Metrics({ namespace: METRICS_NAMESPACE, singleMetric: true });
   for (const set of BUSINESS_METRICS[name] as readonly (readonly MetricDimension[])[]) {
     if (set.length === 0) continue;
     single.addDimensions(
