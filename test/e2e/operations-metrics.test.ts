@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Endpoints } from '../../infra/local/cloud';
+import type { Endpoints, LocalCloud } from '../../infra/local/cloud';
 import { tracer } from '../../shared/adapters/tracer';
 import { validTrainee, validUnit } from '../fixtures/registration-data';
 import { buildCsv, TRAINEE_HEADERS, traineeRow, UNIT_HEADERS, unitRow } from '../fixtures/spreadsheet-files';
 import { api, eventually, outbox, postToPresigned, startTestCloud } from '../support/local-cloud';
+import type { PendingUploadCheck } from '../../shared/intake/stuck-uploads';
 import { Journey } from './support/journey';
 
 /**
@@ -44,7 +45,10 @@ function total(name: string, where?: Record<string, string>): number {
 describe('operations: the README walk-through publishes the business metrics, and no personal data', () => {
   let endpoints: Endpoints;
   let stop: () => Promise<void>;
+  let cloud: LocalCloud;
   let journey: Journey;
+  let ingestGate: Promise<void> | undefined;
+  let releaseIngest = () => {};
   const trainees = [validTrainee(1), validTrainee(2), validTrainee(3)];
   const broken = { ...validTrainee(1001), idNumber: '110105194912310021', mobile: '1234' };
   const unit = validUnit();
@@ -52,14 +56,22 @@ describe('operations: the README walk-through publishes the business metrics, an
 
   beforeAll(async () => {
     // Chunks are kept and not echoed: the EMF and log lines are the subject here, not test output.
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      output.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      return true;
-    });
+    // Both streams: Powertools writes warnings and errors to stderr.
+    for (const stream of [process.stdout, process.stderr]) {
+      vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        output.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+        return true;
+      });
+    }
     vi.spyOn(tracer, 'putAnnotation').mockImplementation((key: string, value: unknown) => {
       annotations.push([key, value]);
     });
-    ({ endpoints, stop } = await startTestCloud({ metrics: true, logLevel: 'INFO' }));
+    ({ endpoints, stop, cloud } = await startTestCloud({
+      metrics: true,
+      logLevel: 'INFO',
+      // The stuck-upload check below holds ingest at this gate; the walk-through never sets it.
+      invocationDelays: (fn) => (fn === 'ingest-upload' ? ingestGate : undefined),
+    }));
     journey = new Journey(endpoints);
 
     const upload = async (form: 'unit' | 'trainee', file: Uint8Array, name: string) => {
@@ -115,6 +127,7 @@ describe('operations: the README walk-through publishes the business metrics, an
   }, 120_000);
 
   afterAll(async () => {
+    releaseIngest();
     await stop?.();
     vi.restoreAllMocks();
   });
@@ -164,6 +177,50 @@ describe('operations: the README walk-through publishes the business metrics, an
     }
   });
 
+  // After the counts: it moves programme time and adds uploads the figures above do not count.
+  it('the scheduled check counts an upload whose file arrived but was never ingested, after 15 minutes', async () => {
+    const check = async () => (await cloud.lambdas.invoke('stuck-uploads', {})) as PendingUploadCheck;
+    const request = async () => {
+      const issued = await api(endpoints, '/uploads', {
+        token: journey.host(3),
+        body: { form: 'attendance', classNumber: 3, fileName: 'sign-in.csv' },
+      });
+      expect(issued.status).toBe(201);
+      return issued.body as { uploadId: string; url: string; fields: Record<string, string> };
+    };
+    ingestGate = new Promise<void>((resolve) => {
+      releaseIngest = resolve;
+    });
+    const held = await request();
+    await postToPresigned(held, new TextEncoder().encode('报名编号,第1场\n'), 'sign-in.csv');
+    const neverSent = await request();
+    const before = total('UploadsStuckPending');
+    const report = await api(endpoints, `/uploads/${held.uploadId}/report`, { token: journey.host(3) });
+    const requestedAt = Date.parse(report.body.createdAt);
+    expect(Number.isNaN(requestedAt)).toBe(false);
+    const minutesAfter = (minutes: number) => new Date(requestedAt + minutes * 60_000).toISOString();
+
+    await journey.setClock(minutesAfter(14));
+    expect(await check()).toEqual({ stuck: [], abandoned: 0, waiting: 0 });
+    await journey.setClock(minutesAfter(16));
+    expect(await check()).toEqual({ stuck: [held.uploadId], abandoned: 0, waiting: 1 });
+    expect(total('UploadsStuckPending') - before).toBe(1);
+    expect(output.join('')).toContain(`"message":"Upload stuck pending"`);
+
+    // Its presigned POST has expired: the request without a file leaves the check for good.
+    await journey.setClock(minutesAfter(21));
+    expect(await check()).toEqual({ stuck: [held.uploadId], abandoned: 1, waiting: 0 });
+    expect(await check()).toEqual({ stuck: [held.uploadId], abandoned: 0, waiting: 0 });
+    const forgotten = await api(endpoints, `/uploads/${neverSent.uploadId}/report`, { token: journey.host(3) });
+    expect(forgotten.body.status).toBe('pending');
+
+    ingestGate = undefined;
+    releaseIngest();
+    await cloud.idle();
+    expect(await check()).toEqual({ stuck: [], abandoned: 0, waiting: 0 });
+  });
+
+  // Last, so it also scans the check's warnings.
   it('writes no ID number, phone, email or name into any metric, log line or trace annotation', () => {
     const personal = [
       ...trainees.flatMap((t) => [t.idNumber, t.mobile, t.email, t.name]),
@@ -177,9 +234,10 @@ describe('operations: the README walk-through publishes the business metrics, an
       unit.email,
     ].map(String);
     const everything = output.join('');
-    // The scan must have something to scan: logs at INFO and the EMF lines.
+    // The scan must have something to scan: logs at INFO, warnings (stderr) and the EMF lines.
     expect(everything).toContain('"message":"Upload ingested"');
     expect(everything).toContain('"_aws"');
+    expect(everything).toContain('"level":"WARN"');
     for (const value of personal) expect(everything, 'stdout').not.toContain(value);
     expect(annotations.map(([key]) => key)).toEqual(expect.arrayContaining(['registrationId', 'uploadId', 'route']));
     const annotated = JSON.stringify(annotations);
