@@ -12,9 +12,13 @@ const LABEL_SHAPE = /^[A-Za-z0-9][A-Za-z0-9._:#/-]{0,79}$/;
  */
 const NUMBER_LIKE = /^\d{7,}[\dXx]?$/;
 
+/** Upload ids are UUIDs, which may by chance be all digits once their hyphens are gone. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** The value as a label, or undefined when it is not shaped like an id or code. */
 export function telemetryLabel(value: string | number): string | undefined {
   const text = String(value);
-  if (!LABEL_SHAPE.test(text) || NUMBER_LIKE.test(text.replace(/[\s+()-]/g, ''))) return undefined;
+  if (!LABEL_SHAPE.test(text)) return undefined;
+  if (!UUID.test(text) && NUMBER_LIKE.test(text.replace(/[\s+()-]/g, ''))) return undefined;
   return text;
 }
