@@ -1,4 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { parser } from '@aws-lambda-powertools/parser/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
 import { assignSeat, getClassState, joinWaitlist, releaseRegistration } from '../../shared/adapters/class-seats';
@@ -49,8 +50,8 @@ class WorkflowStepError extends Error {
 export const handler = middy()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(observability())
-  .handler(async (event: unknown) => {
-    const task = taskSchema.parse(event);
+  .use(parser({ schema: taskSchema }))
+  .handler(async (task: Task) => {
     logger.appendKeys({ registrationId: task.registrationId, action: task.action });
     annotateTrace({ registrationId: task.registrationId, action: task.action });
     const registration = await getRegistration(task.registrationId);

@@ -90,11 +90,13 @@ export class Monitoring extends Construct {
         threshold: number;
         comparison?: cloudwatch.ComparisonOperator;
         periods?: number;
+        /** The runbook section, when several alarms share one (the per-function alarms). */
+        runbook?: string;
       },
     ) => {
       const created = new cloudwatch.Alarm(this, alarmId, {
         alarmName: `${stackName}-${alarmId}`,
-        alarmDescription: `${description} Runbook: docs/runbook.md#${alarmId.toLowerCase()}`,
+        alarmDescription: `${description} Runbook: docs/runbook.md#${options.runbook ?? alarmId.toLowerCase()}`,
         metric,
         threshold: options.threshold,
         comparisonOperator: options.comparison ?? cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -173,7 +175,7 @@ export class Monitoring extends Construct {
         `${name}-Errors`,
         `The ${name} function failed (an unhandled error or a timeout).`,
         fn.fn.metricErrors({ period: fiveMinutes, statistic: 'Sum' }),
-        { threshold: 1 },
+        { threshold: 1, runbook: 'function-errors' },
       );
       const bounded = (fn.fn.node.defaultChild as { reservedConcurrentExecutions?: number })
         .reservedConcurrentExecutions;
@@ -181,7 +183,7 @@ export class Monitoring extends Construct {
         `${name}-Throttles`,
         `The ${name} function was throttled${bounded === undefined ? '' : ' for 15 minutes on end'}.`,
         fn.fn.metricThrottles({ period: fiveMinutes, statistic: 'Sum' }),
-        { threshold: 1, periods: bounded === undefined ? 1 : 3 },
+        { threshold: 1, periods: bounded === undefined ? 1 : 3, runbook: 'function-throttles' },
       );
     }
 
