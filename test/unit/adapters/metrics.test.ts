@@ -1,5 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { countEach, countMetric, countStatusChanges, flushMetrics, metrics } from '../../../shared/adapters/metrics';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+
+// The unit project turns metrics off (vitest.config.ts); the shared instance reads that when it is built, so the
+// module is loaded here with metrics on.
+let adapter: typeof import('../../../shared/adapters/metrics');
+beforeAll(async () => {
+  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+  adapter = await import('../../../shared/adapters/metrics');
+});
+const countMetric: typeof adapter.countMetric = (...args) => adapter.countMetric(...args);
+const countEach: typeof adapter.countEach = (...args) => adapter.countEach(...args);
+const countStatusChanges: typeof adapter.countStatusChanges = (...args) => adapter.countStatusChanges(...args);
+const flushMetrics: typeof adapter.flushMetrics = () => adapter.flushMetrics();
 
 /** EMF lines as Lambda would ship them: read from stdout, where Powertools writes them. */
 let lines: Record<string, unknown>[] = [];
@@ -92,9 +103,9 @@ describe('countEach and countStatusChanges', () => {
 describe('flushMetrics', () => {
   it('publishes what a handler stored in the shared buffer, after it returns and after it throws', async () => {
     const middleware = flushMetrics();
-    metrics.addMetric('NoticesSent', 'Count', 1);
+    adapter.metrics.addMetric('NoticesSent', 'Count', 1);
     await middleware.after?.({} as never);
-    metrics.addMetric('NoticesBounced', 'Count', 1);
+    adapter.metrics.addMetric('NoticesBounced', 'Count', 1);
     await middleware.onError?.({} as never);
     expect(lines.map((line) => directive(line)?.Metrics.map((m) => m.Name))).toEqual([
       ['NoticesSent'],
