@@ -16,6 +16,8 @@ export interface PendingUploadCheck {
  * log names their upload ids) and takes abandoned ones out of the pending index so they are not checked again.
  */
 export async function checkPendingUploads(now: Date): Promise<PendingUploadCheck> {
+  // One page (100, oldest first) per run is enough: one stuck upload fires the alarm, and abandoned ones leave
+  // the index, so the next run reads further.
   const candidates = await listPendingUploads(new Date(now.getTime() - STUCK_UPLOAD_MINUTES * 60_000).toISOString());
   const stuck: string[] = [];
   let abandoned = 0;
