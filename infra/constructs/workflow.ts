@@ -329,7 +329,7 @@ export class Workflow extends Construct {
     });
     this.failedRegistrationsAlarm = new cloudwatch.Alarm(this, 'FailedRegistrations', {
       alarmDescription:
-        'A registration failed after its retries and waits for staff (GET /registrations?status=failed; retry or withdraw).',
+        'A registration failed after its retries and waits for staff (GET /registrations?status=failed; retry or withdraw). Runbook: docs/runbook.md#failedregistrations',
       metric: new cloudwatch.Metric({
         namespace: METRICS_NAMESPACE,
         metricName: 'RegistrationsFailed',
@@ -345,7 +345,7 @@ export class Workflow extends Construct {
     // Executions should never fail (failures park for staff); one that does is a defect or a lost notice.
     this.failedExecutionsAlarm = new cloudwatch.Alarm(this, 'FailedExecutions', {
       alarmDescription:
-        'A trainee workflow execution failed (a withdrawal notice that could not be sent, or a defect).',
+        'A trainee workflow execution failed (a withdrawal notice that could not be sent, or a defect). Runbook: docs/runbook.md#failedexecutions',
       metric: this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }),
       threshold: 1,
       evaluationPeriods: 1,
