@@ -1,5 +1,6 @@
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type middy from '@middy/core';
+import { DomainError } from '../domain/errors';
 import { flushMetrics } from './metrics';
 import { annotateTrace, tracer } from './tracer';
 
@@ -10,7 +11,7 @@ import { annotateTrace, tracer } from './tracer';
  */
 export function observability(): middy.MiddlewareObj[] {
   return [
-    captureLambdaHandler(tracer, { captureResponse: false }) as middy.MiddlewareObj,
+    traceInvocation(),
     {
       before: async (request) => {
         const routeKey = (request.event as { routeKey?: unknown } | undefined)?.routeKey;
@@ -20,4 +21,29 @@ export function observability(): middy.MiddlewareObj[] {
     },
     flushMetrics(),
   ];
+}
+
+/**
+ * Powertools' handler segment, except that a refusal by the rules (a DomainError, answered 4xx) marks it as a
+ * client error rather than a fault: X-Ray counts faults as this function failing, and the alarms and the service
+ * map should not see a wrong upload or a late withdrawal as one.
+ */
+function traceInvocation(): middy.MiddlewareObj {
+  const traced = captureLambdaHandler(tracer, { captureResponse: false }) as middy.MiddlewareObj;
+  return {
+    before: traced.before,
+    after: traced.after,
+    onError: async (request) => {
+      if (!isClientError(request.error)) return traced.onError?.(request);
+      if (tracer.isTracingEnabled()) tracer.getSegment()?.addErrorFlag();
+      return traced.after?.(request);
+    },
+  };
+}
+
+/** Refused by the rules, or a request the HTTP middlewares could not read (middy's 4xx errors carry `expose`). */
+function isClientError(error: unknown): boolean {
+  if (error instanceof DomainError) return true;
+  const { statusCode, expose } = (error ?? {}) as { statusCode?: number; expose?: boolean };
+  return typeof statusCode === 'number' && statusCode < 500 && expose === true;
 }
