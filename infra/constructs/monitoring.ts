@@ -73,8 +73,15 @@ export class Monitoring extends Construct {
       masterKey: props.key,
       enforceSSL: true,
     });
-    // CloudWatch publishes to an encrypted topic only if it may use the key.
-    props.key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    // CloudWatch publishes to an encrypted topic only if it may use the key; only this account's alarms may.
+    props.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
     for (const email of props.alarmEmails) this.topic.addSubscription(new subscriptions.EmailSubscription(email));
     const notify = new actions.SnsAction(this.topic);
     for (const alarm of props.existingAlarms) {

@@ -42,12 +42,13 @@ describe('alarm topic', () => {
     for (const subscription of subscriptions) expect(subscription.TopicArn).toEqual({ Ref: topicId });
   });
 
-  it('lets CloudWatch use the data key, or its notifications to the encrypted topic would be dropped', () => {
+  it("lets this account's CloudWatch alarms use the data key, or notifications to the encrypted topic are dropped", () => {
     const statements: CfnJson[] = json.Resources.DataKey?.Properties.KeyPolicy.Statement;
     expect(statements).toContainEqual(
       expect.objectContaining({
         Principal: { Service: 'cloudwatch.amazonaws.com' },
         Action: expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*']),
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
       }),
     );
   });
