@@ -41,7 +41,7 @@ async function putItems(prefix: string, count: number, item: Record<string, unkn
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'leading-talent-bench-'));
-  const cloud = new LocalCloud({ dataDir, logLevel: 'ERROR', ingestRetries: 0 });
+  const cloud = new LocalCloud({ dataDir, logLevel: 'ERROR', metrics: false, ingestRetries: 0 });
   try {
     const endpoints = await cloud.start();
     const db = dynamoClient();

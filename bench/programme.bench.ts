@@ -468,7 +468,7 @@ async function main(): Promise<void> {
   const memory = memoryByFunction();
 
   const dataDir = mkdtempSync(join(tmpdir(), 'leading-talent-bench-'));
-  const cloud = new LocalCloud({ dataDir, logLevel: 'ERROR', ingestRetries: 0 });
+  const cloud = new LocalCloud({ dataDir, logLevel: 'ERROR', metrics: false, ingestRetries: 0 });
   try {
     const startMs = performance.now();
     const endpoints = await cloud.start();

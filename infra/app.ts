@@ -13,6 +13,10 @@ export function buildTrainingStack(app: App): TrainingStack {
     mailFrom: context('mailFrom', '领军人才培训 <noreply@notice.example.org>'),
     replyTo: context('replyTo', 'leader@miitec.org.cn'),
     publicBaseUrl: context('publicBaseUrl', 'https://console.example.org'),
+    alarmEmails: context('alarmEmails', '')
+      .split(',')
+      .map((email) => email.trim())
+      .filter(Boolean),
   });
 }
 

@@ -98,6 +98,15 @@ export const DATA_ACCESS: Readonly<Record<FunctionName, DataAccess>> = {
     indexes: [],
     objects: { write: ['certificates/'] },
   },
+  // Lists pending uploads from the sparse index, asks S3 whether each file arrived (HeadObject is s3:GetObject),
+  // and takes abandoned ones out of the index.
+  'stuck-uploads': {
+    reads: [],
+    queries: [],
+    writes: [UPLOAD],
+    indexes: ['byYear'],
+    objects: { read: ['incoming/'] },
+  },
   'send-notice': {
     reads: [PROGRAMME, REGISTRATION, UNIT, EVALUATION, EVALUATION_TOKEN],
     queries: [REGISTRATION, EVALUATION],

@@ -6,6 +6,7 @@ import type { Construct } from 'constructs';
 import { CERTIFICATE_FONT_MODULE } from '../shared/certificates/certificate-pdf';
 import { AdminApi } from './constructs/admin-api';
 import { Intake } from './constructs/intake';
+import { Monitoring } from './constructs/monitoring';
 import { Notices } from './constructs/notices';
 import { Storage } from './constructs/storage';
 import { DATA_ACCESS } from './data-access';
@@ -19,6 +20,8 @@ export interface TrainingStackProps extends StackProps {
   readonly mailFrom: string;
   readonly replyTo: string;
   readonly publicBaseUrl: string;
+  /** Email addresses told of every alarm (subscribed to the alarm topic; each confirms by mail). */
+  readonly alarmEmails?: readonly string[];
 }
 
 /** Composes the capabilities; each construct owns its resources and grants. */
@@ -33,6 +36,7 @@ export class TrainingStack extends Stack {
   readonly certificateFunction: TrainingFunction;
   readonly publicFunction: TrainingFunction;
   readonly evaluationFunction: TrainingFunction;
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: TrainingStackProps) {
     super(scope, id, props);
@@ -157,18 +161,6 @@ export class TrainingStack extends Stack {
     this.notices.allowSending(this.evaluationFunction);
     apiFunction(this.evaluationFunction);
 
-    this.limitWhoReadsFiles([
-      this.intake.uploadUrl,
-      this.intake.ingest,
-      this.notices.sendNotice,
-      this.workflow.workflowTask,
-      this.adminFunction,
-      this.classFunction,
-      this.certificateFunction,
-      this.publicFunction,
-      this.evaluationFunction,
-    ]);
-
     this.api = new AdminApi(this, 'Api', {
       key,
       allowedOrigins: props.allowedOrigins,
@@ -181,6 +173,23 @@ export class TrainingStack extends Stack {
         'evaluation-api': this.evaluationFunction,
       },
     });
+
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      key,
+      table,
+      bucket: uploadsBucket,
+      failedUploads: this.intake.failedUploads,
+      stateMachine: this.workflow.stateMachine,
+      httpApi: this.api.httpApi,
+      configurationSetName: this.notices.configurationSet.configurationSetName,
+      functions: this.node.findAll().filter((c): c is TrainingFunction => c instanceof TrainingFunction),
+      existingAlarms: [this.workflow.failedRegistrationsAlarm, this.workflow.failedExecutionsAlarm],
+      alarmEmails: props.alarmEmails ?? [],
+      baseEnvironment,
+    });
+
+    // Every function of the stack, the monitoring check included: none is left out of the bucket and key policies.
+    this.limitWhoReadsFiles(this.node.findAll().filter((c): c is TrainingFunction => c instanceof TrainingFunction));
 
     // CDK's own singleton that applies S3 bucket notifications at deploy time.
     const notificationsHandler = this.node.tryFindChild('BucketNotificationsHandler050a0587b7544547bf325f094a3db834');

@@ -5,6 +5,7 @@ import middy from '@middy/core';
 import type { Context, S3Event, S3EventRecord } from 'aws-lambda';
 import { loadConfig } from '../../shared/adapters/config';
 import { logger } from '../../shared/adapters/logger';
+import { observability } from '../../shared/adapters/observability';
 import { type IngestResult, ingestUpload } from '../../shared/intake/ingest-upload';
 
 const config = loadConfig();
@@ -36,6 +37,7 @@ const ingestOnce = makeIdempotent(
 
 export const handler = middy<S3Event, IngestResult[]>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(observability())
   .handler(async (event: S3Event, context: Context) => {
     idempotencyConfig.registerLambdaContext(context);
     const results = [];

@@ -1,10 +1,13 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { parser } from '@aws-lambda-powertools/parser/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
 import { assignSeat, getClassState, joinWaitlist, releaseRegistration } from '../../shared/adapters/class-seats';
 import { systemClock } from '../../shared/adapters/clock';
 import { logger } from '../../shared/adapters/logger';
-import { metrics } from '../../shared/adapters/metrics';
+import { annotateTrace } from '../../shared/adapters/tracer';
+import { countMetric } from '../../shared/adapters/metrics';
+import { observability } from '../../shared/adapters/observability';
 import { loadProgramme } from '../../shared/adapters/programme-store';
 import { getRegistration, transitionRegistration, updateRegistration } from '../../shared/adapters/registration-store';
 import { isSpentToken, resumeWorkflow } from '../../shared/adapters/workflow-client';
@@ -46,9 +49,11 @@ class WorkflowStepError extends Error {
 /** The steps of the trainee workflow. Inputs and outputs carry ids and figures only. */
 export const handler = middy()
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .handler(async (event: unknown) => {
-    const task = taskSchema.parse(event);
+  .use(observability())
+  .use(parser({ schema: taskSchema }))
+  .handler(async (task: Task) => {
     logger.appendKeys({ registrationId: task.registrationId, action: task.action });
+    annotateTrace({ registrationId: task.registrationId, action: task.action });
     const registration = await getRegistration(task.registrationId);
     if (!registration) throw new WorkflowStepError('RegistrationMissing', 'registration not found');
     // A unit may withdraw between two steps; every later step then ends the workflow on the withdrawal path.
@@ -193,9 +198,8 @@ const steps: Record<Task['action'], Step> = {
       event: { step },
     });
     // One series (service dimension only) so a single alarm sees every step; the step is in the log and history.
-    metrics.addMetric('RegistrationsFailed', 'Count', 1);
-    // Published here rather than by middleware: the other steps have no metric, and an empty flush only warns.
-    metrics.publishStoredMetrics();
+    countMetric('RegistrationsFailed');
+    countMetric('WorkflowStepsFailed', { step });
     logger.warn('Registration failed after retries', { step, error: task.error });
     return {};
   },

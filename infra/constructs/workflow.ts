@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE } from '../../shared/adapters/metrics';
+import { METRICS_NAMESPACE } from '../../shared/adapters/metric-names';
 import { type NoticeKind, WORKFLOW_ERRORS, type WorkflowAction } from '../../shared/domain/workflow';
 import { TrainingFunction } from './training-function';
 
@@ -327,7 +327,7 @@ export class Workflow extends Construct {
     });
     this.failedRegistrationsAlarm = new cloudwatch.Alarm(this, 'FailedRegistrations', {
       alarmDescription:
-        'A registration failed after its retries and waits for staff (GET /registrations?status=failed; retry or withdraw).',
+        'A registration failed after its retries and waits for staff (GET /registrations?status=failed; retry or withdraw). Runbook: docs/runbook.md#failedregistrations',
       metric: new cloudwatch.Metric({
         namespace: METRICS_NAMESPACE,
         metricName: 'RegistrationsFailed',
@@ -343,7 +343,7 @@ export class Workflow extends Construct {
     // Executions should never fail (failures park for staff); one that does is a defect or a lost notice.
     this.failedExecutionsAlarm = new cloudwatch.Alarm(this, 'FailedExecutions', {
       alarmDescription:
-        'A trainee workflow execution failed (a withdrawal notice that could not be sent, or a defect).',
+        'A trainee workflow execution failed (a withdrawal notice that could not be sent, or a defect). Runbook: docs/runbook.md#failedexecutions',
       metric: this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }),
       threshold: 1,
       evaluationPeriods: 1,

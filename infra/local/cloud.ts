@@ -39,6 +39,11 @@ export interface LocalCloudOptions {
   readonly ingestRetries?: number;
   readonly ingestRetryDelayMs?: number;
   readonly logLevel?: string;
+  /**
+   * Publish business metrics as EMF lines in the log (stdout), as Lambda does. On for `npm start`; tests that do not
+   * read them leave them off to keep their output short.
+   */
+  readonly metrics?: boolean;
   /** Keep DynamoDB's data on disk under dataDir, so `dynamo.restart()` keeps it (outage tests); default in memory. */
   readonly persistDynamoDb?: boolean;
   /** Every Retry of the state machine waits this many ms instead of its interval and backoff (fast tests). */
@@ -155,7 +160,7 @@ export class LocalCloud {
       POWERTOOLS_SERVICE_NAME: 'leading-talent-local',
       POWERTOOLS_LOG_LEVEL: this.options.logLevel ?? 'INFO',
       POWERTOOLS_TRACE_ENABLED: 'false',
-      POWERTOOLS_METRICS_DISABLED: 'true',
+      POWERTOOLS_METRICS_DISABLED: this.options.metrics === false ? 'true' : 'false',
     });
     resetConfig();
     resetClients();

@@ -14,6 +14,7 @@ import type { Registration } from '../domain/trainee-registration';
 import { dynamoClient } from './aws-clients';
 import { loadConfig } from './config';
 import { EVALUATION_INVITE_PREFIX, EVALUATION_RESPONSE_PREFIX, evaluationPartition, keys } from './keys';
+import { countMetric } from './metrics';
 import { type TransactItem, TransactionRefused, writeTransaction } from './registration-store';
 
 /**
@@ -217,6 +218,7 @@ export async function recordEvaluationResponse(token: string, answer: Evaluation
         },
       },
     ]);
+    countMetric('EvaluationResponses');
   } catch (error) {
     if (!(error instanceof TransactionRefused)) throw error;
     // Someone else changed the link in between (a second answer, a reminder's new link, expiry): say which.

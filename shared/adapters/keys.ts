@@ -63,7 +63,17 @@ export const indexKeys = {
     gsi3pk: `YEAR#${year}`,
     gsi3sk: `${status}#${unit}#${registrationId}`,
   }),
+  /**
+   * An upload while it is pending, oldest first, in the byYear index (sparse: removed when ingest completes it), so
+   * the stuck-upload check reads only pending uploads instead of scanning.
+   */
+  pendingUpload: (createdAt: string, uploadId: string) => ({
+    gsi3pk: PENDING_UPLOADS,
+    gsi3sk: `${createdAt}#${uploadId}`,
+  }),
 } as const;
+
+export const PENDING_UPLOADS = 'UPLOADS#pending';
 
 function pad2(n: number): string {
   return String(n).padStart(2, '0');

@@ -5,6 +5,7 @@ import { maskIdNumber, maskMobile } from '../domain/registration/personal-data-m
 import type { HistoryEvent } from '../domain/registration-history';
 import type { Registration, RegistrationStatus } from '../domain/trainee-registration';
 import { dynamoClient } from './aws-clients';
+import { countStatusChanges } from './metrics';
 import { historyPut } from './history-store';
 import { loadConfig } from './config';
 import { indexKeys, keys } from './keys';
@@ -214,6 +215,7 @@ export async function writeTransaction(items: readonly TransactItem[]): Promise<
   for (let attempt = 1; ; attempt++) {
     try {
       await dynamoClient().send(new TransactWriteCommand({ TransactItems: [...items] }));
+      countStatusChanges(items);
       return;
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;

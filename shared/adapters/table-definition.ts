@@ -40,6 +40,10 @@ export const REGISTRATION_SUMMARY_ATTRIBUTES = [
   'awaiting',
   'awaitingUntil',
   'closeResumedAt',
+  // Uploads while pending sit in byYear too (a sparse partition): what the stuck-upload check reads of them.
+  'uploadId',
+  'key',
+  'form',
 ] as const;
 
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;

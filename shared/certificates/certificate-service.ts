@@ -1,3 +1,4 @@
+import { countMetric } from '../adapters/metrics';
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { certificateKey, getCertificatePdf, putCertificatePdf } from '../adapters/certificate-files';
@@ -120,6 +121,7 @@ export async function issueCertificate(request: {
         certificatePut(record),
       ];
   await writeTransaction(items);
+  countMetric('CertificatesIssued', { issue: replaces ? 'reissue' : 'first' });
   return info;
 }
 

@@ -1,3 +1,4 @@
+import { countMetric } from '../adapters/metrics';
 import pLimit from 'p-limit';
 import { markCloseResumed } from '../adapters/attendance-store';
 import { beginClose, finishClose } from '../adapters/class-seats';
@@ -83,6 +84,7 @@ export async function closeClass(request: {
   if (failure) throw failure.reason;
   const closedAt = systemClock.now();
   await finishClose(year, classNumber, actor, closedAt);
+  countMetric('ClassesClosed');
   return {
     classNumber,
     closedAt: closedAt.toISOString(),

@@ -5,6 +5,7 @@ import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { logger } from '../adapters/logger';
+import { observability } from '../adapters/observability';
 import { DomainError } from '../domain/errors';
 import { scrubDeep } from '../domain/personal-data-scrub';
 import { type AuthorizedEvent, type Principal, principalOf } from './principal';
@@ -26,6 +27,7 @@ export function httpHandler(fn: (event: AuthorizedEvent, context: Context) => Pr
   return (
     middy<AuthorizedEvent, APIGatewayProxyResultV2>()
       .use(injectLambdaContext(logger, { resetKeys: true }))
+      .use(observability())
       .use(httpHeaderNormalizer())
       // Registered before the security headers so its `after` runs after theirs (middy runs `after` in reverse).
       .use(routePolicyWins())

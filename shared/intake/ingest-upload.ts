@@ -18,6 +18,7 @@ import {
   writeReportFile,
 } from '../adapters/upload-files';
 import { claimUpload, completeUpload, getUpload, recordRefusedObject } from '../adapters/upload-store';
+import { annotateTrace } from '../adapters/tracer';
 import { startTraineeWorkflow } from '../adapters/workflow-client';
 import pLimit from 'p-limit';
 import { recordAttendance } from '../classes/attendance-service';
@@ -46,6 +47,7 @@ import {
   type ValidationReport,
   validateUpload,
 } from '../forms';
+import { countUploadOutcome, countUploadReceived } from './ingest-metrics';
 
 const START_CONCURRENCY = 10;
 
@@ -80,6 +82,7 @@ export async function ingestUpload(rawKey: string, object: UploadedObject = {}):
     return { key, outcome: 'ignored', uploadId: parsedKey.uploadId };
   }
   logger.appendKeys({ uploadId: upload.uploadId, unit: upload.unit });
+  annotateTrace({ uploadId: upload.uploadId, unit: upload.unit, form: upload.form });
   if (upload.status === 'done' || upload.status === 'failed') {
     if (sameObject(upload, object)) return { key, outcome: 'already-ingested', uploadId: upload.uploadId };
   }
@@ -93,6 +96,7 @@ export async function ingestUpload(rawKey: string, object: UploadedObject = {}):
   const claim = await claimUpload(upload.uploadId, identity, systemClock.now());
   if (claim.kind === 'finished') return { key, outcome: 'already-ingested', uploadId: upload.uploadId };
   if (claim.kind === 'other-object') return refuseOtherObject(upload, key, announced);
+  if (upload.status === 'pending') countUploadReceived(upload);
 
   const programme = await loadProgramme(upload.year);
   const fileFindings: Finding[] = [];
@@ -149,6 +153,7 @@ export async function ingestUpload(rawKey: string, object: UploadedObject = {}):
     reportKeys: { json: `${reportBase}.json`, ...(xlsxKey ? { xlsx: xlsxKey } : {}) },
     completedAt: systemClock.now().toISOString(),
   });
+  countUploadOutcome(upload, { readable: outcome.readable, accepted, findings });
   // A class's sign-in sheet has no unit contact to tell: its report is read through GET /uploads/{id}/report.
   if (upload.form !== 'attendance') await notifyUnit(upload, rows, accepted, errors);
   logger.info('Upload ingested', { rows, accepted, errors });

@@ -457,7 +457,7 @@ describe('workflow recovery and the class API: alarm and grants', () => {
     });
     expect(environment.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE).toBe(METRICS_NAMESPACE);
     expect(readFileSync(new URL('../../functions/workflow-task/handler.ts', import.meta.url), 'utf8')).toContain(
-      "addMetric('RegistrationsFailed'",
+      "countMetric('RegistrationsFailed')",
     );
   });
 
@@ -597,6 +597,7 @@ const EXPECTED_ACCESS: Record<string, Record<string, string[]>> = {
     WriteItems: P('PROGRAMME', 'REG', 'LOCK', 'CERT'),
     WriteObjects: ['certificates/'],
   },
+  'stuck-uploads': { WriteItems: P('UPLOAD'), QueryIndexes: ['byYear'], ReadObjects: ['incoming/'] },
   'send-notice': {
     ReadItems: P('PROGRAMME', 'REG', 'UNIT', 'EVAL', 'EVALTOKEN'),
     QueryPartitions: P('REG', 'EVAL'),
@@ -662,22 +663,22 @@ describe('least privilege, role by role', () => {
     }
   });
 
-  it('lets the bucket serve incoming/ only to ingest and reports/ only to admin-api, whatever other grants say', () => {
+  it('lets the bucket serve incoming/ only to ingest (and the stuck-upload check) and reports/ only to admin-api', () => {
     const [, policy] = resourcesOfType(json, 'AWS::S3::BucketPolicy').find(
       ([, candidate]) => candidate.Properties.Bucket.Ref === UPLOADS_BUCKET,
     ) as [string, CfnResourceJson];
     const statements = policy.Properties.PolicyDocument.Statement as CfnJson[];
     const denyFor = (sid: string) => statements.find((statement) => statement.Sid === sid);
     const roleOf = (name: string) => getAtt(functionProperties(name).Role['Fn::GetAtt'][0]);
-    for (const [sid, prefix, reader] of [
-      ['OnlyDeclaredReadersOfUploads', 'incoming/*', 'ingest-upload'],
-      ['OnlyDeclaredReadersOfReports', 'reports/*', 'admin-api'],
+    for (const [sid, prefix, readers] of [
+      ['OnlyDeclaredReadersOfUploads', 'incoming/*', ['ingest-upload', 'stuck-uploads']],
+      ['OnlyDeclaredReadersOfReports', 'reports/*', ['admin-api']],
     ] as const) {
       const deny = denyFor(sid);
       expect(deny, sid).toMatchObject({ Effect: 'Deny', Principal: { AWS: '*' } });
       expect(actionsOf(deny).sort()).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
       expect(flatten(deny.Resource)).toContain(`/${prefix}`);
-      expect(deny.Condition.ArnNotEquals['aws:PrincipalArn']).toEqual([roleOf(reader)]);
+      expect(deny.Condition.ArnNotEquals['aws:PrincipalArn']).toEqual(readers.map(roleOf));
     }
   });
 
@@ -686,7 +687,15 @@ describe('least privilege, role by role', () => {
     const deny = statements.find((statement) => statement.Sid === 'OnlyFileFunctionsDecryptUploads');
     expect(deny).toMatchObject({ Effect: 'Deny', Action: 'kms:Decrypt' });
     const allowed = (deny.Condition.ArnNotEquals['aws:PrincipalArn'] as CfnJson[]).map((arn) => arn['Fn::GetAtt'][0]);
-    const bucketUsers = ['upload-url', 'ingest-upload', 'admin-api', 'certificate-api', 'public-api', 'workflow-task'];
+    const bucketUsers = [
+      'upload-url',
+      'ingest-upload',
+      'admin-api',
+      'certificate-api',
+      'public-api',
+      'workflow-task',
+      'stuck-uploads',
+    ];
     expect(allowed.sort()).toEqual(bucketUsers.map((name) => functionProperties(name).Role['Fn::GetAtt'][0]).sort());
   });
 });

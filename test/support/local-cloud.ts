@@ -9,7 +9,7 @@ export async function startTestCloud(
   options: Partial<LocalCloudOptions> = {},
 ): Promise<{ cloud: LocalCloud; endpoints: Endpoints; stop: () => Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'leading-talent-test-'));
-  const cloud = new LocalCloud({ dataDir, logLevel: 'ERROR', ingestRetryDelayMs: 50, ...options });
+  const cloud = new LocalCloud({ dataDir, logLevel: 'ERROR', metrics: false, ingestRetryDelayMs: 50, ...options });
   const endpoints = await cloud.start();
   return {
     cloud,
