@@ -11,6 +11,7 @@ export const FUNCTION_NAMES = [
   'evaluation-api',
   'workflow-task',
   'send-notice',
+  'mail-events',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 

@@ -3,7 +3,6 @@ import { systemClock } from '../adapters/clock';
 import { loadConfig } from '../adapters/config';
 import { personHash, registrationIdFor } from '../adapters/ids';
 import { logger } from '../adapters/logger';
-import { sendMail } from '../adapters/mailer';
 import { personHashKey } from '../adapters/person-hash-key';
 import { loadProgramme } from '../adapters/programme-store';
 import { getUnitQuotaState } from '../adapters/quota-store';
@@ -16,7 +15,8 @@ import pLimit from 'p-limit';
 import { recordAttendance } from '../classes/attendance-service';
 import { classSessions } from '../domain/classes/class-sessions';
 import { DomainError, type Finding } from '../domain/errors';
-import { escapeHtml } from '../domain/notices';
+import { composeUploadReport, renderNotice } from '../domain/notices';
+import { deliverOnce } from '../notices/delivery';
 import { findClass, isBeforeDeadline, type Programme } from '../domain/programme';
 import type { FormKind } from '../domain/registration/form-fields';
 import type { Registration } from '../domain/trainee-registration';
@@ -115,7 +115,7 @@ export async function ingestUpload(rawKey: string): Promise<IngestResult> {
     completedAt: systemClock.now().toISOString(),
   });
   // A class's sign-in sheet has no unit contact to tell: its report is read through GET /uploads/{id}/report.
-  if (upload.form !== 'attendance') await notifyUnit(upload, rows, accepted, errors);
+  if (upload.form !== 'attendance') await notifyUnit(upload, rows, accepted, findings, programme);
   logger.info('Upload ingested', { rows, accepted, errors });
   return { key, outcome: 'ingested', uploadId: upload.uploadId, rows, accepted, errors };
 }
@@ -414,23 +414,41 @@ async function recordUnitContact(upload: UploadRecord, report: ValidationReport,
   return 1;
 }
 
-async function notifyUnit(upload: UploadRecord, rows: number, accepted: number, errors: number): Promise<void> {
+/** The upload report to the unit's contact, once per upload (a retried ingest does not mail it again). */
+async function notifyUnit(
+  upload: UploadRecord,
+  rows: number,
+  accepted: number,
+  findings: readonly Finding[],
+  programme: Programme | undefined,
+): Promise<void> {
   const contact = await getUnitContact(upload.unit);
   if (!contact) {
     logger.info('No unit contact on record yet; report email skipped', { code: 'UNIT_CONTACT_MISSING' });
     return;
   }
-  const link = `${loadConfig().PUBLIC_BASE_URL}/uploads/${upload.uploadId}/report`;
-  const lines = [
-    `${contact.unitName}：`,
-    `您单位上传的文件「${upload.fileName}」已处理：共 ${rows} 行，登记成功 ${accepted} 行，错误 ${errors} 条。`,
-    `逐行校验报告：${link}`,
-  ];
-  await sendMail({
-    to: contact.email,
-    subject: `【领军人才培训】上传处理结果：登记 ${accepted} / ${rows} 行`,
-    text: lines.join('\n\n'),
-    html: lines.map((line) => `<p>${escapeHtml(line)}</p>`).join(''),
-    tags: { notice: 'upload-report', upload: upload.uploadId },
+  const config = loadConfig();
+  const year = programme ?? (await loadProgramme(config.PROGRAMME_YEAR));
+  if (!year) return;
+  const errors = findings.filter((finding) => finding.severity === 'error');
+  const composed = composeUploadReport({
+    programme: year,
+    unitName: contact.unitName,
+    uploadId: upload.uploadId,
+    fileName: upload.fileName,
+    rows,
+    accepted,
+    errors: errors.length,
+    firstProblems: errors.map(({ code, message, row, column }) => ({ code, message, row, column })),
+    reportUrl: `${config.PUBLIC_BASE_URL}/uploads/${upload.uploadId}/report`,
   });
+  await deliverOnce(
+    { subject: `UPLOAD-${upload.uploadId}`, kind: 'upload-report', attempt: 1, recipient: 'unit' },
+    { unit: upload.unit },
+    {
+      to: contact.email,
+      ...renderNotice(composed, year),
+      tags: { notice: 'upload-report', upload: upload.uploadId, unit: upload.unit, recipient: 'unit' },
+    },
+  );
 }
