@@ -6,7 +6,7 @@ import type { Construct } from 'constructs';
 import { CERTIFICATE_FONT_MODULE } from '../shared/certificates/certificate-pdf';
 import { AdminApi } from './constructs/admin-api';
 import { Intake } from './constructs/intake';
-import { Notices } from './constructs/notices';
+import { type MailTransport, Notices } from './constructs/notices';
 import { Storage } from './constructs/storage';
 import { acknowledgeGrants, TrainingFunction } from './constructs/training-function';
 import { Workflow } from './constructs/workflow';
@@ -15,6 +15,8 @@ export interface TrainingStackProps extends StackProps {
   readonly programmeYear: number;
   readonly allowedOrigins: readonly string[];
   readonly senderDomain: string;
+  /** SES (default) or an SMTP relay (`-c mail=smtp`, for regions without SES). */
+  readonly mailTransport?: MailTransport;
   readonly mailFrom: string;
   readonly replyTo: string;
   readonly publicBaseUrl: string;
@@ -50,9 +52,10 @@ export class TrainingStack extends Stack {
     };
 
     this.notices = new Notices(this, 'Notices', {
-      senderDomain: props.senderDomain,
+      transport: props.mailTransport ?? { kind: 'ses', senderDomain: props.senderDomain },
       mailFrom: props.mailFrom,
       replyTo: props.replyTo,
+      table,
       logKey: key,
       baseEnvironment,
       concurrency: 2,

@@ -18,7 +18,7 @@ async function createMailer(): Promise<Mailer> {
   const envelope = { from: config.MAIL_FROM, replyTo: config.MAIL_REPLY_TO };
   if (config.MAIL_TRANSPORT === 'smtp') {
     // loadConfig refuses smtp without a host and a secret.
-    const credentials = await smtpCredentials(config.SMTP_SECRET_ARN as string);
+    const credentials = await smtpCredentials(config.SMTP_SECRET_ID as string);
     return smtpMailer({ host: config.SMTP_HOST as string, port: config.SMTP_PORT, ...credentials }, envelope);
   }
   return sesMailer(envelope, config.MAIL_CONFIGURATION_SET);
