@@ -99,9 +99,7 @@ export class Notices extends Construct {
       acknowledgeGrants(mailEvents, 'tableIndexes', 'keyUse');
       this.allowSending(mailEvents);
       this.configurationSet.addEventDestination('BouncesAndComplaints', {
-        destination: ses.EventDestination.eventBus(
-          events.EventBus.fromEventBusName(this, 'DefaultBus', 'default'),
-        ),
+        destination: ses.EventDestination.eventBus(events.EventBus.fromEventBusName(this, 'DefaultBus', 'default')),
         events: [ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
       });
       // Events the handler could not take after EventBridge's retries wait here for `npm run redrive`-style replay.

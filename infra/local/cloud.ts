@@ -17,6 +17,7 @@ import { LocalHttpApi } from './http-api';
 import { type InvocationDelay, LocalLambdaRuntime } from './lambda-runtime';
 import { LocalAuth } from './local-auth';
 import { freePort } from './net';
+import { SesSimulator } from './ses-simulator';
 import { clampLongTimers, LocalStepFunctions } from './step-functions';
 import { localFunctionArn, synthesizeForLocal } from './synth';
 
@@ -26,6 +27,7 @@ const sesServer = (createRequire(import.meta.url)('aws-ses-v2-local') as typeof 
 export const TABLE_NAME = 'leading-talent-local';
 export const BUCKET_NAME = 'leading-talent-uploads-local';
 export const PROGRAMME_YEAR = 2024;
+export const LOCAL_CONFIGURATION_SET = 'leading-talent-notices-local';
 /** The local cloud runs on programme time: by default a week before the 2024 deadline, ticking from start. */
 export const DEFAULT_LOCAL_NOW = '2024-08-24T09:00:00+08:00';
 
@@ -86,6 +88,7 @@ export class LocalCloud {
   private s3?: S3rver;
   private ses?: Server;
   private sesPort?: number;
+  private sesSimulator?: SesSimulator;
   private api?: LocalHttpApi;
   private control?: Server;
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -148,6 +151,8 @@ export class LocalCloud {
       PUBLIC_BASE_URL: apiUrl,
       MAIL_FROM: '领军人才培训 <noreply@notice.local.test>',
       MAIL_REPLY_TO: 'leader@miitec.org.cn',
+      // The simulator publishes bounce and complaint events only for mail sent with a configuration set, as SES does.
+      MAIL_CONFIGURATION_SET: LOCAL_CONFIGURATION_SET,
       S3_FORCE_PATH_STYLE: 'true',
       CLOCK_OFFSET_MS: String(now - Date.now()),
       PERSON_HASH_KEY: this.personHashKey(dataDir),
@@ -254,6 +259,7 @@ export class LocalCloud {
     this.control?.closeAllConnections();
     await this.api?.close();
     await this.s3?.close().catch(() => undefined);
+    await this.sesSimulator?.close();
     await new Promise<void>((resolve) => (this.ses ? this.ses.close(() => resolve()) : resolve()));
     this.ses?.closeAllConnections?.();
     await this.dynamo.stop();
@@ -336,27 +342,29 @@ export class LocalCloud {
     }
   }
 
-  private async startSes(port?: number): Promise<string> {
-    this.sesPort = port ?? (await freePort());
-    this.ses = await sesServer({ host: '127.0.0.1', port: this.sesPort });
-    return `http://127.0.0.1:${(this.ses.address() as AddressInfo).port}`;
+  /**
+   * aws-ses-v2-local on a private port, behind the mailbox simulator (ses-simulator.ts) on the public one: mail to
+   * bounce@/complaint@simulator.amazonses.com produces the event SES would publish, delivered to mail-events the way
+   * EventBridge invokes it (asynchronously, retried).
+   */
+  private async startSes(): Promise<string> {
+    this.ses = await sesServer({ host: '127.0.0.1', port: await freePort() });
+    const upstream = `http://127.0.0.1:${(this.ses.address() as AddressInfo).port}`;
+    this.sesSimulator = new SesSimulator(upstream, 'cn-north-1', (event) => {
+      void this.invokeAsync('mail-events', event);
+    });
+    this.sesPort = await freePort();
+    return this.sesSimulator.listen(this.sesPort);
   }
 
   /**
    * Fault injection for tests: SES unreachable (connections refused) until turned off again. Sent mail survives:
-   * the emulator keeps its outbox in the module, not the server.
+   * the emulator behind the simulator keeps running.
    */
   async setMailOutage(down: boolean): Promise<void> {
-    if (down && this.ses) {
-      const server = this.ses;
-      this.ses = undefined;
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections?.();
-      });
-    } else if (!down && !this.ses) {
-      await this.startSes(this.sesPort);
-    }
+    if (!this.sesSimulator || this.sesPort === undefined) return;
+    if (down && this.sesSimulator.listening) await this.sesSimulator.close();
+    else if (!down && !this.sesSimulator.listening) await this.sesSimulator.listen(this.sesPort);
   }
 
   private personHashKey(dataDir: string): string {
