@@ -256,7 +256,7 @@ export function renderText(notice: ComposedNotice, footer: string): string {
 /** Links in a notice (verification, download, evaluation) are clickable in the HTML part; the text part keeps them plain. */
 function linked(text: string): string {
   return text
-    .split(/(https?:\/\/[^\s<>"'，。；）]+)/)
+    .split(/(https?:\/\/[^\s<>"'，。；（）]+)/)
     .map((part, index) =>
       index % 2 === 1 ? `<a href="${escapeHtml(part)}">${escapeHtml(part)}</a>` : escapeHtml(part),
     )
@@ -311,7 +311,7 @@ export function composeUploadReport(data: UploadReportData): ComposedNotice {
         ? [
             `${data.errors > shown.length ? `前 ${shown.length} 条` : '全部'}错误：`,
             ...shown.map((problem, index) => `${index + 1}. ${where(problem)}：${problem.message}（${problem.code}）`),
-            '修改方法：在原表中改正以上各行（登记成功的行无需再传），另存为 .xlsx 或 UTF-8 .csv 后重新上传；上传前可用 npm run validate 离线检查。',
+            '修改方法：在原表中改正以上各行（登记成功的行无需再传），另存为 .xlsx 或 UTF-8 .csv 后重新上传。',
           ]
         : ['全部行均已登记，无需处理。']),
       `逐行校验报告（上传编号 ${data.uploadId}）须以本单位账号登录后查看：在管理控制台打开“上传记录”中的本次上传；控制台上线前，请使用本单位登录令牌访问 ${data.reportUrl}（GET，请求头 Authorization: Bearer <令牌>）。`,
