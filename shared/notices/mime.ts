@@ -54,17 +54,10 @@ export function mailOptions(mail: OutgoingMail, envelope: Envelope): Mail.Option
     text: mail.text,
     html: mail.html,
     headers: { [TAG_HEADER]: tagHeader(mail.tags) },
+    // nodemailer puts it in as a text/calendar alternative with a filename: calendar clients offer to import it
+    // and the rest show it as an attachment.
     ...(mail.calendar
-      ? {
-          icalEvent: { method: 'PUBLISH', filename: mail.calendar.filename, content: mail.calendar.content },
-          attachments: [
-            {
-              filename: mail.calendar.filename,
-              content: mail.calendar.content,
-              contentType: 'text/calendar; charset=utf-8; method=PUBLISH',
-            },
-          ],
-        }
+      ? { icalEvent: { method: 'PUBLISH', filename: mail.calendar.filename, content: mail.calendar.content } }
       : {}),
   };
 }

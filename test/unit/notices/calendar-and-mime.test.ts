@@ -74,8 +74,11 @@ describe('the raw MIME message (nodemailer’s composer)', () => {
       notice: 'assigned',
       registration: 'R1',
     });
-    const ics = mail.attachments.find((attachment) => attachment.filename === 'class-3.ics');
-    expect(ics?.contentType).toBe('text/calendar');
-    expect(ics?.content.toString('utf8')).toBe(calendar);
+    // nodemailer's icalEvent: a text/calendar alternative (METHOD:PUBLISH) and the same file as an attachment.
+    expect(raw.toString('utf8')).toContain('Content-Type: text/calendar; charset=utf-8; method=PUBLISH');
+    const alternative = mail.attachments.find((attachment) => attachment.contentType === 'text/calendar');
+    const file = mail.attachments.find((attachment) => attachment.filename === 'class-3.ics');
+    expect(alternative?.content.toString('utf8')).toBe(calendar);
+    expect(file?.content.toString('utf8')).toBe(calendar);
   });
 });
