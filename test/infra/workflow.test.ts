@@ -144,6 +144,7 @@ describe('state machine definition', () => {
       'evaluation-api': { timeoutSeconds: 29 },
       'workflow-task': { timeoutSeconds: 30 },
       'send-notice': { timeoutSeconds: 30, reservedConcurrency: 2 },
+      'mail-events': { timeoutSeconds: 30 },
     });
   });
 
