@@ -82,7 +82,34 @@ export class Notices extends Construct {
     Validations.of(this.sendNotice.fn).acknowledge({
       id: 'Serverless-LambdaDLQ',
       reason:
-        'Invoked synchronously by Step Functions, whose Retry and Catch handle failures; a DLQ would never receive.',
+        'Invoked synchronously by Step Functions (whose Retry and Catch handle failures) and by the reminder schedule, whose EventBridge target has its own dead-letter queue.',
+    });
+
+    // Scheduled or SES events a function could not take after EventBridge's retries wait here for replay.
+    const deadLetters = new sqs.Queue(this, 'NoticeEventsDeadLetters', {
+      encryption: sqs.QueueEncryption.KMS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    for (const id of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy']) {
+      Validations.of(deadLetters).acknowledge({
+        id,
+        reason: 'This queue is itself the dead-letter queue of the reminder and bounce rules.',
+      });
+    }
+    // The reminder 3 days before class: a daily sweep at 09:00 Beijing time (01:00 UTC) over the classes starting
+    // within 3 days. Each reminder is sent once per registration, so a repeated or late run sends nothing twice.
+    new events.Rule(this, 'ClassReminderSchedule', {
+      description: 'Daily: the reminder to every trainee of a class starting within 3 days',
+      schedule: events.Schedule.cron({ minute: '0', hour: '1' }),
+      targets: [
+        new targets.LambdaFunction(this.sendNotice.fn, {
+          event: events.RuleTargetInput.fromObject({ sweep: 'class-reminders' }),
+          deadLetterQueue: deadLetters,
+          retryAttempts: 4,
+          maxEventAge: Duration.hours(6),
+        }),
+      ],
     });
 
     if (this.configurationSet) {
@@ -102,18 +129,6 @@ export class Notices extends Construct {
         destination: ses.EventDestination.eventBus(events.EventBus.fromEventBusName(this, 'DefaultBus', 'default')),
         events: [ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
       });
-      // Events the handler could not take after EventBridge's retries wait here for `npm run redrive`-style replay.
-      const deadLetters = new sqs.Queue(this, 'MailEventsDeadLetters', {
-        encryption: sqs.QueueEncryption.KMS_MANAGED,
-        enforceSSL: true,
-        retentionPeriod: Duration.days(14),
-      });
-      for (const id of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy']) {
-        Validations.of(deadLetters).acknowledge({
-          id,
-          reason: 'This queue is itself the dead-letter queue of the bounce and complaint rule.',
-        });
-      }
       new events.Rule(this, 'BounceAndComplaintRule', {
         description: 'SES bounces and complaints of the notices configuration set → mail-events',
         eventPattern: {

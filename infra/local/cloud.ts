@@ -19,7 +19,7 @@ import { LocalAuth } from './local-auth';
 import { freePort } from './net';
 import { SesSimulator } from './ses-simulator';
 import { clampLongTimers, LocalStepFunctions } from './step-functions';
-import { localFunctionArn, synthesizeForLocal } from './synth';
+import { type DailySchedule, localFunctionArn, synthesizeForLocal } from './synth';
 
 // aws-ses-v2-local is CommonJS with `exports.default`; require it as such.
 const sesServer = (createRequire(import.meta.url)('aws-ses-v2-local') as typeof import('aws-ses-v2-local')).default;
@@ -89,6 +89,9 @@ export class LocalCloud {
   private ses?: Server;
   private sesPort?: number;
   private sesSimulator?: SesSimulator;
+  private schedules: readonly DailySchedule[] = [];
+  private schedulesCheckedAt = 0;
+  private scheduleTimer?: NodeJS.Timeout;
   private api?: LocalHttpApi;
   private control?: Server;
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -112,6 +115,7 @@ export class LocalCloud {
     this.auth = new LocalAuth(join(dataDir, 'signing-key'));
     const system = synthesizeForLocal();
     this.lambdas = new LocalLambdaRuntime(system.functions, this.options.invocationDelays);
+    this.schedules = system.schedules;
 
     const [dynamodbEndpoint, s3Endpoint, sesEndpoint] = await Promise.all([
       this.dynamo.start(),
@@ -168,6 +172,9 @@ export class LocalCloud {
 
     await this.dynamo.createTable(TABLE_NAME);
     await this.seed();
+    this.schedulesCheckedAt = this.now().getTime();
+    this.scheduleTimer = setInterval(() => this.runDueSchedules(), 1000);
+    this.scheduleTimer.unref();
 
     const tokens: Record<string, string> = { staff: await this.auth.mint({ staff: true }) };
     const programme = this.programme();
@@ -211,6 +218,7 @@ export class LocalCloud {
     resetConfig();
     this.options.onClockChange?.(to);
     const fired = await this.stepFunctions.fireDueTimers();
+    this.runDueSchedules();
     // The time it was moved to; it has ticked on by a few ms since.
     return { now: new Date(target), fired };
   }
@@ -251,8 +259,26 @@ export class LocalCloud {
     return this.failureQueue.redrive((fn, event) => this.lambdas.invoke(fn, event));
   }
 
+  /**
+   * EventBridge's daily schedules on programme time: a rule whose time of day passed since the last check invokes its
+   * function once (asynchronously, as EventBridge does), however many days the clock jumped.
+   */
+  private runDueSchedules(): void {
+    if (this.stopped) return;
+    const from = this.schedulesCheckedAt;
+    const to = this.now().getTime();
+    this.schedulesCheckedAt = to;
+    const day = 86_400_000;
+    for (const schedule of this.schedules) {
+      let next = Math.floor(from / day) * day + schedule.minuteOfDayUtc * 60_000;
+      if (next <= from) next += day;
+      if (next <= to) void this.invokeAsync(schedule.functionName, schedule.input);
+    }
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.scheduleTimer);
     await Promise.allSettled([...this.inFlight]);
     await this.stepFunctions?.close();
     await new Promise<void>((resolve) => (this.control ? this.control.close(() => resolve()) : resolve()));

@@ -375,3 +375,17 @@ export interface UndeliverableMark {
 export function addressHash(address: string): string {
   return createHash('sha256').update(address.trim().toLowerCase()).digest('hex');
 }
+
+/** The reminder goes out this long before a class starts (midnight of its first day, programme time). */
+export const CLASS_REMINDER_DAYS = 3;
+
+/**
+ * The classes whose trainees are due their reminder at `now`: starting within the next 3 days and not yet begun.
+ * A window, not an instant, so a sweep that runs late (or twice) still sends each reminder, once.
+ */
+export function classesToRemind(programme: Pick<Programme, 'classes'>, now: Date): TrainingClass[] {
+  return programme.classes.filter((trainingClass) => {
+    const starts = Date.parse(`${trainingClass.startDate}T00:00:00+08:00`);
+    return now.getTime() < starts && now.getTime() >= starts - CLASS_REMINDER_DAYS * 86_400_000;
+  });
+}

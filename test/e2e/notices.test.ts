@@ -149,6 +149,23 @@ describe('notices: once per step, bounces and complaints (the local SES plays th
     expect((await journey.registration(id.unreviewed)).body.status).toBe('expired');
   });
 
+  it('the reminder 3 days before class goes out once, by the daily schedule, and not to a marked address', async () => {
+    await journey.setClock('2024-10-10T23:00:00+08:00');
+    await cloud.idle();
+    expect(await mailsTo(String(trainee.fine.email), '开班提醒')).toHaveLength(0);
+    // 09:00 Beijing time on 10-11, three days before class 3 starts (2024-10-14): the schedule's run.
+    await journey.setClock('2024-10-11T09:30:00+08:00');
+    const reminder = await journey.mail(String(trainee.fine.email), '开班提醒');
+    expect(reminder.text).toContain('3天后开班');
+    await cloud.idle();
+    await journey.setClock('2024-10-12T09:30:00+08:00');
+    await cloud.idle();
+    expect(await mailsTo(String(trainee.fine.email), '开班提醒')).toHaveLength(1);
+    expect(await history(id.bounces)).toContainEqual(
+      expect.objectContaining({ kind: 'notice-skipped', notice: 'class-reminder' }),
+    );
+  });
+
   it('a step invoked again after it succeeded sends nothing more', async () => {
     const before = (await mailsTo(String(trainee.fine.email), '')).length;
     for (let attempt = 0; attempt < 2; attempt++) {
@@ -159,6 +176,6 @@ describe('notices: once per step, bounces and complaints (the local SES plays th
     // A kind that repeats counts its attempts: attempt 2 is a new mail, sent once however often it is retried.
     await cloud.lambdas.invoke('send-notice', { notice: 'class-reminder', registrationId: id.fine, attempt: 2 });
     await cloud.lambdas.invoke('send-notice', { notice: 'class-reminder', registrationId: id.fine, attempt: 2 });
-    expect(await mailsTo(String(trainee.fine.email), '开班提醒')).toHaveLength(1);
+    expect(await mailsTo(String(trainee.fine.email), '开班提醒')).toHaveLength(2);
   });
 });

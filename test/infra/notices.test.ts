@@ -53,6 +53,22 @@ describe('notices with SES (the default)', () => {
     expect(rule.Properties.Targets[0].DeadLetterConfig.Arn).toBeDefined();
   });
 
+  it('runs the class reminder sweep daily at 09:00 Beijing time (01:00 UTC), with retries and a DLQ', () => {
+    const sendNotice = functions.find((fn) => fn.functionName === 'send-notice');
+    if (!sendNotice) throw new Error('no send-notice function');
+    const schedules = resourcesOfType(template, 'AWS::Events::Rule').filter(
+      ([, rule]) => rule.Properties.ScheduleExpression !== undefined,
+    );
+    expect(schedules).toHaveLength(1);
+    const [[, rule]] = schedules as [[string, CfnJson]];
+    expect(rule.Properties.ScheduleExpression).toBe('cron(0 1 * * ? *)');
+    const [target] = rule.Properties.Targets as CfnJson[];
+    expect(target.Arn).toEqual(getAtt(logicalIdOf(sendNotice.fn)));
+    expect(JSON.parse(target.Input)).toEqual({ sweep: 'class-reminders' });
+    expect(target.DeadLetterConfig.Arn).toBeDefined();
+    expect(target.RetryPolicy.MaximumRetryAttempts).toBeGreaterThan(0);
+  });
+
   it.each(SENDERS)('%s sends through SES with the configuration set', (name) => {
     expect(env(name).MAIL_TRANSPORT).toBe('ses');
     expect(env(name).MAIL_CONFIGURATION_SET).toBeDefined();
@@ -68,7 +84,10 @@ describe('notices over SMTP in a China region (-c region=cn-north-1 -c mail=smtp
     const types = Object.values(template.Resources).map((resource) => resource.Type);
     expect(types.filter((type) => type.startsWith('AWS::SES::'))).toEqual([]);
     expect(JSON.stringify(template)).not.toMatch(/ses:Send/);
-    expect(types).not.toContain('AWS::Events::Rule');
+    const sesRules = resourcesOfType(template, 'AWS::Events::Rule').filter(([, rule]) =>
+      JSON.stringify(rule.Properties.EventPattern ?? {}).includes('aws.ses'),
+    );
+    expect(sesRules).toEqual([]);
   });
 
   it.each(SENDERS)('%s sends through the relay, with its credentials from Secrets Manager', (name) => {
