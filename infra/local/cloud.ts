@@ -214,13 +214,38 @@ export class LocalCloud {
         `Programme time only moves forward: it is ${this.now().toISOString()}, and ${to.toISOString()} is earlier`,
       );
     }
-    process.env.CLOCK_OFFSET_MS = String(target - Date.now());
-    resetConfig();
+    let fired = 0;
+    // Daily schedules due on the way run at their own time, as each day passes in AWS (a reminder due on 10-11
+    // must not be judged on 10-14, after the class started); callback timers due by then fire first.
+    for (const { at, schedule } of this.scheduleOccurrences(this.schedulesCheckedAt, target)) {
+      this.moveClockTo(at);
+      fired += await this.stepFunctions.fireDueTimers();
+      this.schedulesCheckedAt = at;
+      await this.invokeAsync(schedule.functionName, schedule.input);
+    }
+    this.moveClockTo(target);
+    this.schedulesCheckedAt = target;
     this.options.onClockChange?.(to);
-    const fired = await this.stepFunctions.fireDueTimers();
-    this.runDueSchedules();
+    fired += await this.stepFunctions.fireDueTimers();
     // The time it was moved to; it has ticked on by a few ms since.
     return { now: new Date(target), fired };
+  }
+
+  private moveClockTo(at: number): void {
+    process.env.CLOCK_OFFSET_MS = String(at - Date.now());
+    resetConfig();
+  }
+
+  /** Every run of a daily schedule in (from, to], in time order. */
+  private scheduleOccurrences(from: number, to: number): { at: number; schedule: DailySchedule }[] {
+    const day = 86_400_000;
+    const runs: { at: number; schedule: DailySchedule }[] = [];
+    for (const schedule of this.schedules) {
+      let at = Math.floor(from / day) * day + schedule.minuteOfDayUtc * 60_000;
+      if (at <= from) at += day;
+      for (; at <= to; at += day) runs.push({ at, schedule });
+    }
+    return runs.sort((a, b) => a.at - b.at);
   }
 
   /** Resolves when no asynchronous invocation (ingest) is running: tests wait on this instead of sleeping. */
@@ -260,19 +285,16 @@ export class LocalCloud {
   }
 
   /**
-   * EventBridge's daily schedules on programme time: a rule whose time of day passed since the last check invokes its
-   * function once (asynchronously, as EventBridge does), however many days the clock jumped.
+   * EventBridge's daily schedules as programme time passes on its own (checked every second); `setClock` runs the
+   * ones a jump passes over at their own times.
    */
   private runDueSchedules(): void {
     if (this.stopped) return;
     const from = this.schedulesCheckedAt;
     const to = this.now().getTime();
     this.schedulesCheckedAt = to;
-    const day = 86_400_000;
-    for (const schedule of this.schedules) {
-      let next = Math.floor(from / day) * day + schedule.minuteOfDayUtc * 60_000;
-      if (next <= from) next += day;
-      if (next <= to) void this.invokeAsync(schedule.functionName, schedule.input);
+    for (const { schedule } of this.scheduleOccurrences(from, to)) {
+      void this.invokeAsync(schedule.functionName, schedule.input);
     }
   }
 

@@ -52,7 +52,7 @@ export async function recordSent(key: SendKey, messageId: string | undefined, no
     new UpdateCommand({
       TableName: table(),
       Key: sendKey(key),
-      UpdateExpression: 'SET #state = :sent, sentAt = :now' + (messageId ? ', messageId = :id' : ''),
+      UpdateExpression: `SET #state = :sent, sentAt = :now${messageId ? ', messageId = :id' : ''}`,
       ExpressionAttributeNames: { '#state': 'state' },
       ExpressionAttributeValues: {
         ':sent': 'sent',
