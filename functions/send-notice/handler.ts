@@ -71,7 +71,7 @@ async function remindClasses() {
             registrationId: registration.registrationId,
             attempt: 1,
           });
-          outcomes.push(result.outcome);
+          outcomes.push('outcome' in result ? result.outcome : 'not-invited');
         }),
       ),
     );
@@ -97,7 +97,7 @@ async function sendNotice({ notice, registrationId, attempt }: z.infer<typeof no
   const evaluation = notice === 'evaluation' ? await evaluationInvitation(registration) : undefined;
   if (evaluation && 'skipped' in evaluation) {
     logger.info('Evaluation invitation not sent', { reason: evaluation.skipped });
-    return { outcome: 'not-invited', reason: evaluation.skipped } as const;
+    return evaluation;
   }
   const trainingClass = registration.classNumber ? findClass(programme, registration.classNumber) : undefined;
   const composed = composeNotice({
