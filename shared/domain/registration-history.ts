@@ -15,7 +15,8 @@ export type HistoryKind =
   | 'certificate-revoked'
   | 'certificate-reissued'
   | 'notice-skipped'
-  | 'address-undeliverable';
+  | 'address-undeliverable'
+  | 'address-corrected';
 
 export interface HistoryEvent {
   readonly at: string;
@@ -47,6 +48,7 @@ const KIND_LABELS: Record<HistoryKind, string> = {
   'certificate-reissued': '补发证书',
   'notice-skipped': '通知未发送（邮箱无法送达）',
   'address-undeliverable': '邮箱无法送达',
+  'address-corrected': '邮箱已更正（重新上传）',
 };
 
 export function historyKindLabel(kind: HistoryKind): string {

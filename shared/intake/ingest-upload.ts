@@ -16,6 +16,7 @@ import { recordAttendance } from '../classes/attendance-service';
 import { classSessions } from '../domain/classes/class-sessions';
 import { DomainError, type Finding } from '../domain/errors';
 import { composeUploadReport, renderNotice } from '../domain/notices';
+import { correctUndeliverableAddress } from '../notices/address-correction';
 import { deliverOnce } from '../notices/delivery';
 import { findClass, isBeforeDeadline, type Programme } from '../domain/programme';
 import type { FormKind } from '../domain/registration/form-fields';
@@ -332,10 +333,30 @@ async function recordTrainees(
   const { outcomes, writeUnits } = await recordRegistrations(requests);
   logger.appendKeys({ writeUnits });
   const toStart: string[] = [];
+  const reuploaded: TraineeRecord[] = [];
   trainees.forEach((record, index) => {
     const registrationId = (requests[index] as RecordRequest).registration.registrationId;
     if (rowOutcome(record, outcomes[index] as RecordOutcome)) toStart.push(registrationId);
   });
+  // A row the unit registered before may carry a corrected email for an address that bounced (notices.ts).
+  for (const record of reuploaded) {
+    if (
+      await correctUndeliverableAddress(
+        upload.year,
+        upload.unit,
+        record.creditCode,
+        record.email,
+        `unit:${upload.unit}`,
+      )
+    ) {
+      rowFinding(
+        record,
+        'EMAIL_CORRECTED',
+        '该学员此前的电子邮箱无法送达，已更新为本行填写的邮箱，此后的通知将发送至新邮箱',
+        'warning',
+      );
+    }
+  }
   // Executions start once every row is recorded, a few at a time: a crash in between is repaired by the retry,
   // which finds the rows already recorded and starts what is missing.
   const starting = pLimit(START_CONCURRENCY);
@@ -365,6 +386,7 @@ async function recordTrainees(
       case 'duplicate-enterprise':
         if (outcome.heldByUnit === upload.unit) {
           rowFinding(record, 'ALREADY_REGISTERED', '该企业已由本单位报名（此前的上传），本行未重复登记', 'warning');
+          reuploaded.push(record);
           return false;
         }
         rowFinding(

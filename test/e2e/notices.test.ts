@@ -3,7 +3,7 @@ import type { Endpoints, LocalCloud } from '../../infra/local/cloud';
 import { SIMULATOR } from '../../infra/local/ses-simulator';
 import type { OutgoingMail } from '../../shared/notices/mime';
 import { validTrainee, validUnit } from '../fixtures/registration-data';
-import { buildCsv, UNIT_HEADERS, unitRow } from '../fixtures/spreadsheet-files';
+import { buildCsv, TRAINEE_HEADERS, traineeRow, UNIT_HEADERS, unitRow } from '../fixtures/spreadsheet-files';
 import { api, eventually, outbox, postToPresigned, startTestCloud } from '../support/local-cloud';
 import { Journey } from './support/journey';
 
@@ -135,6 +135,33 @@ describe('notices: once per step, bounces and complaints (the local SES plays th
     );
     expect(report.text).toContain('登录');
   });
+  it('the unit re-uploads the trainee’s row with a corrected email: the mark is cleared, notices reach it again', async () => {
+    const corrected = { ...trainee.bounces, email: 'corrected.trainee@example.com' };
+    const issued = await api(endpoints, '/uploads', {
+      token: journey.unitToken,
+      body: { form: 'trainee', fileName: 'corrected.csv' },
+    });
+    await postToPresigned(issued.body, buildCsv(TRAINEE_HEADERS, [traineeRow(corrected)]), 'corrected.csv');
+    const report = await eventually(async () => {
+      const r = await api(endpoints, `/uploads/${issued.body.uploadId}/report`, { token: journey.unitToken });
+      return r.body.status === 'done' ? r.body : undefined;
+    });
+    expect(report.findings.map((finding: { code: string }) => finding.code)).toEqual([
+      'ALREADY_REGISTERED',
+      'EMAIL_CORRECTED',
+    ]);
+    expect(await history(id.bounces)).toContainEqual(
+      expect.objectContaining({ kind: 'address-corrected', reason: 'bounce' }),
+    );
+    const result = await cloud.lambdas.invoke('send-notice', {
+      notice: 'assigned',
+      registrationId: id.bounces,
+      attempt: 2,
+    });
+    expect(result).toMatchObject({ outcome: 'sent' });
+    expect(await mailsTo('corrected.trainee@example.com', '参训通知')).toHaveLength(1);
+  });
+
   it('a step retried after a failure half-way mails only what it had not sent (exactly once per recipient)', async () => {
     // The expiry notice goes to the trainee, then a copy to the unit contact; the copy fails once, so the step
     // fails after the trainee's mail went out, and Step Functions retries the whole step.
@@ -161,9 +188,10 @@ describe('notices: once per step, bounces and complaints (the local SES plays th
     await journey.setClock('2024-10-12T09:30:00+08:00');
     await cloud.idle();
     expect(await mailsTo(String(trainee.fine.email), '开班提醒')).toHaveLength(1);
-    expect(await history(id.bounces)).toContainEqual(
+    expect(await history(id.complains)).toContainEqual(
       expect.objectContaining({ kind: 'notice-skipped', notice: 'class-reminder' }),
     );
+    expect(await mailsTo('corrected.trainee@example.com', '开班提醒')).toHaveLength(1);
   });
 
   it('a step invoked again after it succeeded sends nothing more', async () => {
