@@ -44,7 +44,7 @@ export class Notices extends Construct {
   readonly sendNotice: TrainingFunction;
   readonly configurationSet?: ses.ConfigurationSet;
   readonly identity?: ses.EmailIdentity;
-  readonly mailEvents?: TrainingFunction;
+  readonly mailEvents: TrainingFunction;
   private readonly smtpSecret?: secretsmanager.ISecret;
 
   constructor(
@@ -112,19 +112,21 @@ export class Notices extends Construct {
       ],
     });
 
+    // With SMTP there is no rule: the operator passes the relay's DSNs on (docs/operations.md).
+    const mailEvents = new TrainingFunction(this, 'MailEvents', {
+      name: 'mail-events',
+      description:
+        'Bounces and complaints (SES events, or DSNs passed on by the operator): marks the address, tells the unit',
+      timeout: Duration.seconds(30),
+      memorySize: 512,
+      logKey: props.logKey,
+      environment: props.baseEnvironment,
+    });
+    this.mailEvents = mailEvents;
+    props.table.grantReadWriteData(mailEvents.fn);
+    acknowledgeGrants(mailEvents, 'tableIndexes', 'keyUse');
+    this.allowSending(mailEvents);
     if (this.configurationSet) {
-      const mailEvents = new TrainingFunction(this, 'MailEvents', {
-        name: 'mail-events',
-        description: 'SES bounces and complaints: marks the address, holds later notices, tells the unit contact',
-        timeout: Duration.seconds(30),
-        memorySize: 512,
-        logKey: props.logKey,
-        environment: props.baseEnvironment,
-      });
-      this.mailEvents = mailEvents;
-      props.table.grantReadWriteData(mailEvents.fn);
-      acknowledgeGrants(mailEvents, 'tableIndexes', 'keyUse');
-      this.allowSending(mailEvents);
       this.configurationSet.addEventDestination('BouncesAndComplaints', {
         destination: ses.EventDestination.eventBus(events.EventBus.fromEventBusName(this, 'DefaultBus', 'default')),
         events: [ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
@@ -143,11 +145,12 @@ export class Notices extends Construct {
           }),
         ],
       });
-      Validations.of(mailEvents.fn).acknowledge({
-        id: 'Serverless-LambdaDLQ',
-        reason: 'Invoked asynchronously by EventBridge, whose target has its own dead-letter queue.',
-      });
     }
+    Validations.of(mailEvents.fn).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        'Invoked by EventBridge, whose target has its own dead-letter queue, or synchronously by an operator passing on a DSN.',
+    });
   }
 
   /** Lets a function send notices: through the SES identity and configuration set, or with the relay's secret. */

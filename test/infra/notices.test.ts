@@ -90,15 +90,18 @@ describe('notices over SMTP in a China region (-c region=cn-north-1 -c mail=smtp
     expect(sesRules).toEqual([]);
   });
 
-  it.each(SENDERS)('%s sends through the relay, with its credentials from Secrets Manager', (name) => {
-    expect(env(name)).toMatchObject({
-      MAIL_TRANSPORT: 'smtp',
-      SMTP_HOST: 'smtp.relay.example.cn',
-      SMTP_PORT: '465',
-      SMTP_SECRET_ID: 'leading-talent/smtp',
-    });
-    expect(env(name).MAIL_CONFIGURATION_SET).toBeUndefined();
-  });
+  it.each([...SENDERS, 'mail-events'] as const)(
+    '%s sends through the relay, with its credentials from Secrets Manager',
+    (name) => {
+      expect(env(name)).toMatchObject({
+        MAIL_TRANSPORT: 'smtp',
+        SMTP_HOST: 'smtp.relay.example.cn',
+        SMTP_PORT: '465',
+        SMTP_SECRET_ID: 'leading-talent/smtp',
+      });
+      expect(env(name).MAIL_CONFIGURATION_SET).toBeUndefined();
+    },
+  );
 
   it('synthesizes cleanly with cdk-nag (AwsSolutions + Serverless)', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'training-cn-'));
