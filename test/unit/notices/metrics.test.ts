@@ -24,7 +24,7 @@ describe('notice metrics (EMF)', () => {
     const [document] = emitted(write);
     expect(document).toMatchObject({ [metric]: 1, kind });
     const directive = (
-      document?._aws as {
+      (document?._aws ?? { CloudWatchMetrics: [] }) as {
         CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[];
       }
     ).CloudWatchMetrics[0];
