@@ -35,7 +35,7 @@ describe('idempotent ingest', () => {
 
   beforeAll(async () => {
     // Retries of a delivery that finds the first one in progress wait as AWS's async retries would (shortened).
-    ({ cloud, endpoints, stop } = await startTestCloud({ ingestRetries: 4, ingestRetryDelayMs: 500 }));
+    ({ cloud, endpoints, stop } = await startTestCloud({ ingestRetries: 4, ingestRetryDelayMs: 1500 }));
     await saveUnitContact({
       unit: UNIT,
       unitName: '北京市经济和信息化局',
