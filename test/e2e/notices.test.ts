@@ -206,4 +206,12 @@ describe('notices: once per step, bounces and complaints (the local SES plays th
     await cloud.lambdas.invoke('send-notice', { notice: 'class-reminder', registrationId: id.fine, attempt: 2 });
     expect(await mailsTo(String(trainee.fine.email), '开班提醒')).toHaveLength(2);
   });
+
+  it('the withdrawal notice says who withdrew: here the recommending unit', async () => {
+    const reply = await api(endpoints, `/registrations/${id.fine}/withdraw`, { token: journey.unitToken, body: {} });
+    expect(reply.status, JSON.stringify(reply.body)).toBe(202);
+    const mail = await journey.mail(String(trainee.fine.email), '报名已撤回');
+    expect(mail.text).toContain('推荐单位北京市中小企业主管部门已撤回您的报名');
+    expect(mail.text).not.toContain('项目组织方');
+  });
 });
