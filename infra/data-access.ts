@@ -36,6 +36,9 @@ const UNIT = 'UNIT#';
 const CERTIFICATE = 'CERT#';
 const EVALUATION = 'EVAL#';
 const EVALUATION_TOKEN = 'EVALTOKEN#';
+/** One claimed send of one notice (exactly once), and an address marked undeliverable (a hash, never the address). */
+const NOTICE = 'NOTICE#';
+const MAIL_MARK = 'MAILMARK#';
 /** Powertools idempotency records (ingest), under one static partition. */
 const IDEMPOTENCY = 'IDEMPOTENCY';
 
@@ -49,9 +52,9 @@ export const DATA_ACCESS: Readonly<Record<FunctionName, DataAccess>> = {
     objects: { write: ['incoming/'] },
   },
   'ingest-upload': {
-    reads: [PROGRAMME, UPLOAD, REGISTRATION, LOCK, UNIT, IDEMPOTENCY],
+    reads: [PROGRAMME, UPLOAD, REGISTRATION, LOCK, UNIT, IDEMPOTENCY, NOTICE, MAIL_MARK],
     queries: [REGISTRATION, PROGRAMME],
-    writes: [PROGRAMME, UPLOAD, REGISTRATION, LOCK, UNIT, IDEMPOTENCY],
+    writes: [PROGRAMME, UPLOAD, REGISTRATION, LOCK, UNIT, IDEMPOTENCY, NOTICE, MAIL_MARK],
     indexes: ['byClass'],
     objects: { read: ['incoming/'], write: ['reports/'], deleteVersion: ['incoming/'] },
   },
@@ -85,9 +88,9 @@ export const DATA_ACCESS: Readonly<Record<FunctionName, DataAccess>> = {
     objects: { read: ['certificates/'] },
   },
   'evaluation-api': {
-    reads: [PROGRAMME, REGISTRATION, EVALUATION, EVALUATION_TOKEN],
+    reads: [PROGRAMME, REGISTRATION, EVALUATION, EVALUATION_TOKEN, NOTICE, MAIL_MARK],
     queries: [EVALUATION, REGISTRATION],
-    writes: [REGISTRATION, EVALUATION, EVALUATION_TOKEN],
+    writes: [REGISTRATION, EVALUATION, EVALUATION_TOKEN, NOTICE, MAIL_MARK],
     indexes: [],
     objects: {},
   },
@@ -107,10 +110,19 @@ export const DATA_ACCESS: Readonly<Record<FunctionName, DataAccess>> = {
     indexes: ['byYear'],
     objects: { read: ['incoming/'] },
   },
+  // SES bounce and complaint events (or an SMTP relay's DSNs): marks the address, records it in the registration's
+  // history, and tells the unit contact once.
+  'mail-events': {
+    reads: [PROGRAMME, REGISTRATION, UNIT, NOTICE, MAIL_MARK],
+    queries: [REGISTRATION],
+    writes: [REGISTRATION, NOTICE, MAIL_MARK],
+    indexes: [],
+    objects: {},
+  },
   'send-notice': {
-    reads: [PROGRAMME, REGISTRATION, UNIT, EVALUATION, EVALUATION_TOKEN],
+    reads: [PROGRAMME, REGISTRATION, UNIT, EVALUATION, EVALUATION_TOKEN, NOTICE, MAIL_MARK],
     queries: [REGISTRATION, EVALUATION],
-    writes: [REGISTRATION, EVALUATION, EVALUATION_TOKEN],
+    writes: [REGISTRATION, EVALUATION, EVALUATION_TOKEN, NOTICE, MAIL_MARK],
     indexes: [],
     objects: {},
   },

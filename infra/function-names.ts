@@ -12,6 +12,7 @@ export const FUNCTION_NAMES = [
   'workflow-task',
   'send-notice',
   'stuck-uploads',
+  'mail-events',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 

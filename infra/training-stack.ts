@@ -7,7 +7,7 @@ import { CERTIFICATE_FONT_MODULE } from '../shared/certificates/certificate-pdf'
 import { AdminApi } from './constructs/admin-api';
 import { Intake } from './constructs/intake';
 import { Monitoring } from './constructs/monitoring';
-import { Notices } from './constructs/notices';
+import { type MailTransport, Notices } from './constructs/notices';
 import { Storage } from './constructs/storage';
 import { DATA_ACCESS } from './data-access';
 import { TrainingFunction } from './constructs/training-function';
@@ -17,6 +17,8 @@ export interface TrainingStackProps extends StackProps {
   readonly programmeYear: number;
   readonly allowedOrigins: readonly string[];
   readonly senderDomain: string;
+  /** SES (default) or an SMTP relay (`-c mail=smtp`, for regions without SES). */
+  readonly mailTransport?: MailTransport;
   readonly mailFrom: string;
   readonly replyTo: string;
   readonly publicBaseUrl: string;
@@ -55,15 +57,17 @@ export class TrainingStack extends Stack {
     };
 
     this.notices = new Notices(this, 'Notices', {
-      senderDomain: props.senderDomain,
+      transport: props.mailTransport ?? { kind: 'ses', senderDomain: props.senderDomain },
       mailFrom: props.mailFrom,
       replyTo: props.replyTo,
+      table,
       logKey: key,
       baseEnvironment,
       concurrency: 2,
     });
     // send-notice reads the registration, writes evaluation invitations, and signs certificate download links.
     this.notices.sendNotice.grantDataAccess(table, uploadsBucket, key);
+    this.notices.mailEvents.grantDataAccess(table, uploadsBucket, key);
     this.storage.personHashKey.grantRead(this.notices.sendNotice.fn);
     this.notices.sendNotice.fn.addEnvironment('PERSON_HASH_SECRET_ARN', this.storage.personHashKey.secretArn);
 
@@ -181,7 +185,7 @@ export class TrainingStack extends Stack {
       failedUploads: this.intake.failedUploads,
       stateMachine: this.workflow.stateMachine,
       httpApi: this.api.httpApi,
-      configurationSetName: this.notices.configurationSet.configurationSetName,
+      configurationSetName: this.notices.configurationSet?.configurationSetName,
       functions: this.node.findAll().filter((c): c is TrainingFunction => c instanceof TrainingFunction),
       existingAlarms: [this.workflow.failedRegistrationsAlarm, this.workflow.failedExecutionsAlarm],
       alarmEmails: props.alarmEmails ?? [],

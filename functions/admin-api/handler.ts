@@ -6,6 +6,7 @@ import { listHistory } from '../../shared/adapters/history-store';
 import { loadProgramme } from '../../shared/adapters/programme-store';
 import { listRegistrations } from '../../shared/adapters/registration-queries';
 import { getRegistration, TransactionRefused, transitionRegistration } from '../../shared/adapters/registration-store';
+import { recordWithdrawer } from '../../shared/adapters/notice-log';
 import { logger } from '../../shared/adapters/logger';
 import { failWorkflowTask, isSpentToken, resumeWorkflow } from '../../shared/adapters/workflow-client';
 import {
@@ -236,6 +237,8 @@ async function withdrawRoute(event: AuthorizedEvent, principal: Principal): Prom
     }
   }
   const { freedClass } = await releaseRegistration(registration, 'withdrawn', now, principal.subject, body.reason);
+  // Before the workflow is told: its withdrawal notice says who withdrew.
+  await recordWithdrawer(registrationId, principal.role === 'staff' ? 'staff' : 'unit');
   // Read the token only now: whatever the workflow stored before the release committed is there, and nothing can be
   // stored after it (a wait refuses a withdrawn registration and ends on the withdrawal path by itself).
   const waiting = await getTaskToken(registrationId);

@@ -10,7 +10,6 @@ import {
   withdrawReminder,
 } from '../../shared/adapters/evaluation-store';
 import { logger } from '../../shared/adapters/logger';
-import { sendMail } from '../../shared/adapters/mailer';
 import { getRegistration } from '../../shared/adapters/registration-store';
 import { requireClass, requireProgramme } from '../../shared/classes/programme-context';
 import { SAMPLE_DATA_NOTICE } from '../../shared/domain/classes/class-view';
@@ -20,10 +19,11 @@ import {
   type EvaluationAnswer,
   REMINDER_INTERVAL_DAYS,
 } from '../../shared/domain/evaluation';
-import { composeEvaluationReminder, renderHtml, renderText } from '../../shared/domain/notices';
+import { composeEvaluationReminder, renderNotice } from '../../shared/domain/notices';
 import type { Programme, TrainingClass } from '../../shared/domain/programme';
 import { findUnit } from '../../shared/domain/units';
 import { buildEvaluationWorkbook } from '../../shared/forms/evaluation-workbook';
+import { deliverOnce } from '../../shared/notices/delivery';
 import { type HttpResult, json, routeHandler } from '../../shared/http/http-handler';
 import { type AuthorizedEvent, type Principal, requireStaff } from '../../shared/http/principal';
 import { classNumberParameter } from '../../shared/http/request-parsing';
@@ -149,14 +149,26 @@ async function remindersRoute(event: AuthorizedEvent, principal: Principal): Pro
             evaluationLink: evaluationUrl(outcome.token),
             evaluationExpiresAt: outcome.expiresAt,
           });
-          const footer = `本邮件由领军人才培训管理系统发送。联系邮箱：${programme.contactEmail}（${programme.notice}）`;
-          await sendMail({
-            to: registration.trainee.email,
-            subject: composed.subject,
-            text: renderText(composed, footer),
-            html: renderHtml(composed, footer),
-            tags: { notice: 'evaluation-reminder', registration: invitation.registrationId },
-          });
+          // Once per reminder (keyed by when it was made), and never to an address marked undeliverable.
+          await deliverOnce(
+            {
+              subject: invitation.registrationId,
+              kind: 'evaluation-reminder',
+              attempt: Math.floor(now.getTime() / 1000),
+              recipient: 'trainee',
+            },
+            { registrationId: invitation.registrationId },
+            {
+              to: registration.trainee.email,
+              ...renderNotice(composed, programme),
+              tags: {
+                notice: 'evaluation-reminder',
+                registration: invitation.registrationId,
+                unit: registration.unit,
+                recipient: 'trainee',
+              },
+            },
+          );
           counts.reminded += 1;
         } catch (error) {
           counts.failed += 1;

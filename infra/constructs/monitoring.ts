@@ -24,7 +24,8 @@ export interface MonitoringProps {
   readonly stateMachine: sfn.StateMachine;
   readonly httpApi: apigw.HttpApi;
   /** The SES configuration set notices go through; its reputation metrics give the bounce and complaint rates. */
-  readonly configurationSetName: string;
+  /** The SES configuration set whose reputation is watched; absent when mail goes through an SMTP relay. */
+  readonly configurationSetName?: string;
   /** Every function of the system: each gets an errors and a throttles alarm, and a place on the dashboard. */
   readonly functions: readonly TrainingFunction[];
   /** Alarms other constructs already define (failed registrations, failed executions): they notify the topic too. */
@@ -214,27 +215,31 @@ export class Monitoring extends Construct {
       { threshold: 1 },
     );
 
-    // SES reputation of the notices' configuration set.
-    const reputation = (metricName: string) =>
-      new cloudwatch.Metric({
-        namespace: 'AWS/SES',
-        metricName,
-        dimensionsMap: { 'ses:configuration-set': props.configurationSetName },
-        statistic: 'Maximum',
-        period: Duration.hours(1),
-      });
-    alarm(
-      'SesBounceRate',
-      'Notices bounce at more than 2 % (SES reviews the account at 5 %).',
-      reputation('Reputation.BounceRate'),
-      { threshold: SES_BOUNCE_RATE_LIMIT, comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD },
-    );
-    alarm(
-      'SesComplaintRate',
-      'Notices draw complaints at more than 0.05 % (SES reviews the account at 0.1 %).',
-      reputation('Reputation.ComplaintRate'),
-      { threshold: SES_COMPLAINT_RATE_LIMIT, comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD },
-    );
+    // SES reputation of the notices' configuration set. With an SMTP relay there is none: the relay's DSNs reach
+    // mail-events and the NoticesBounced / NoticesComplained counts on the dashboard are what is left to watch.
+    const configurationSetName = props.configurationSetName;
+    if (configurationSetName) {
+      const reputation = (metricName: string) =>
+        new cloudwatch.Metric({
+          namespace: 'AWS/SES',
+          metricName,
+          dimensionsMap: { 'ses:configuration-set': configurationSetName },
+          statistic: 'Maximum',
+          period: Duration.hours(1),
+        });
+      alarm(
+        'SesBounceRate',
+        'Notices bounce at more than 2 % (SES reviews the account at 5 %).',
+        reputation('Reputation.BounceRate'),
+        { threshold: SES_BOUNCE_RATE_LIMIT, comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD },
+      );
+      alarm(
+        'SesComplaintRate',
+        'Notices draw complaints at more than 0.05 % (SES reviews the account at 0.1 %).',
+        reputation('Reputation.ComplaintRate'),
+        { threshold: SES_COMPLAINT_RATE_LIMIT, comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD },
+      );
+    }
 
     // The HTTP API.
     alarm(
@@ -325,16 +330,7 @@ export class Monitoring extends Construct {
         search('NoticesBounced', 'kind', '退信'),
         search('NoticesComplained', 'kind', '投诉'),
       ]),
-      new cloudwatch.GraphWidget({
-        title: 'SES 退信率与投诉率',
-        left: [this.alarmMetric('SesBounceRate'), this.alarmMetric('SesComplaintRate')],
-        leftAnnotations: [
-          { value: SES_BOUNCE_RATE_LIMIT, label: '退信率告警线 2%' },
-          { value: SES_COMPLAINT_RATE_LIMIT, label: '投诉率告警线 0.05%' },
-        ],
-        width: 8,
-        height: 6,
-      }),
+      ...(props.configurationSetName ? [this.sesRatesWidget()] : []),
       graph('失败', [
         search('WorkflowStepsFailed', 'step', '流程步骤失败', Duration.minutes(5)),
         this.alarmMetric('FailedRegistrations'),
@@ -376,6 +372,19 @@ export class Monitoring extends Construct {
       graph('DynamoDB 系统错误', [this.alarmMetric('TableSystemErrors')], 4),
     );
     return dashboard;
+  }
+
+  private sesRatesWidget(): cloudwatch.GraphWidget {
+    return new cloudwatch.GraphWidget({
+      title: 'SES 退信率与投诉率',
+      left: [this.alarmMetric('SesBounceRate'), this.alarmMetric('SesComplaintRate')],
+      leftAnnotations: [
+        { value: SES_BOUNCE_RATE_LIMIT, label: '退信率告警线 2%' },
+        { value: SES_COMPLAINT_RATE_LIMIT, label: '投诉率告警线 0.05%' },
+      ],
+      width: 8,
+      height: 6,
+    });
   }
 
   private alarmMetric(alarmId: string): cloudwatch.IMetric {

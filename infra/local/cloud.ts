@@ -17,8 +17,9 @@ import { LocalHttpApi } from './http-api';
 import { type InvocationDelay, LocalLambdaRuntime } from './lambda-runtime';
 import { LocalAuth } from './local-auth';
 import { freePort } from './net';
+import { SesSimulator } from './ses-simulator';
 import { clampLongTimers, LocalStepFunctions } from './step-functions';
-import { localFunctionArn, synthesizeForLocal } from './synth';
+import { type DailySchedule, localFunctionArn, synthesizeForLocal } from './synth';
 
 // aws-ses-v2-local is CommonJS with `exports.default`; require it as such.
 const sesServer = (createRequire(import.meta.url)('aws-ses-v2-local') as typeof import('aws-ses-v2-local')).default;
@@ -26,6 +27,7 @@ const sesServer = (createRequire(import.meta.url)('aws-ses-v2-local') as typeof 
 export const TABLE_NAME = 'leading-talent-local';
 export const BUCKET_NAME = 'leading-talent-uploads-local';
 export const PROGRAMME_YEAR = 2024;
+export const LOCAL_CONFIGURATION_SET = 'leading-talent-notices-local';
 /** The local cloud runs on programme time: by default a week before the 2024 deadline, ticking from start. */
 export const DEFAULT_LOCAL_NOW = '2024-08-24T09:00:00+08:00';
 
@@ -91,6 +93,10 @@ export class LocalCloud {
   private s3?: S3rver;
   private ses?: Server;
   private sesPort?: number;
+  private sesSimulator?: SesSimulator;
+  private schedules: readonly DailySchedule[] = [];
+  private schedulesCheckedAt = 0;
+  private scheduleTimer?: NodeJS.Timeout;
   private api?: LocalHttpApi;
   private control?: Server;
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -114,6 +120,7 @@ export class LocalCloud {
     this.auth = new LocalAuth(join(dataDir, 'signing-key'));
     const system = synthesizeForLocal();
     this.lambdas = new LocalLambdaRuntime(system.functions, this.options.invocationDelays);
+    this.schedules = system.schedules;
 
     const [dynamodbEndpoint, s3Endpoint, sesEndpoint] = await Promise.all([
       this.dynamo.start(),
@@ -153,6 +160,8 @@ export class LocalCloud {
       PUBLIC_BASE_URL: apiUrl,
       MAIL_FROM: '领军人才培训 <noreply@notice.local.test>',
       MAIL_REPLY_TO: 'leader@miitec.org.cn',
+      // The simulator publishes bounce and complaint events only for mail sent with a configuration set, as SES does.
+      MAIL_CONFIGURATION_SET: LOCAL_CONFIGURATION_SET,
       S3_FORCE_PATH_STYLE: 'true',
       CLOCK_OFFSET_MS: String(now - Date.now()),
       PERSON_HASH_KEY: this.personHashKey(dataDir),
@@ -168,6 +177,9 @@ export class LocalCloud {
 
     await this.dynamo.createTable(TABLE_NAME);
     await this.seed();
+    this.schedulesCheckedAt = this.now().getTime();
+    this.scheduleTimer = setInterval(() => this.runDueSchedules(), 1000);
+    this.scheduleTimer.unref();
 
     const tokens: Record<string, string> = { staff: await this.auth.mint({ staff: true }) };
     const programme = this.programme();
@@ -207,12 +219,38 @@ export class LocalCloud {
         `Programme time only moves forward: it is ${this.now().toISOString()}, and ${to.toISOString()} is earlier`,
       );
     }
-    process.env.CLOCK_OFFSET_MS = String(target - Date.now());
-    resetConfig();
+    let fired = 0;
+    // Daily schedules due on the way run at their own time, as each day passes in AWS (a reminder due on 10-11
+    // must not be judged on 10-14, after the class started); callback timers due by then fire first.
+    for (const { at, schedule } of this.scheduleOccurrences(this.schedulesCheckedAt, target)) {
+      this.moveClockTo(at);
+      fired += await this.stepFunctions.fireDueTimers();
+      this.schedulesCheckedAt = at;
+      await this.invokeAsync(schedule.functionName, schedule.input);
+    }
+    this.moveClockTo(target);
+    this.schedulesCheckedAt = target;
     this.options.onClockChange?.(to);
-    const fired = await this.stepFunctions.fireDueTimers();
+    fired += await this.stepFunctions.fireDueTimers();
     // The time it was moved to; it has ticked on by a few ms since.
     return { now: new Date(target), fired };
+  }
+
+  private moveClockTo(at: number): void {
+    process.env.CLOCK_OFFSET_MS = String(at - Date.now());
+    resetConfig();
+  }
+
+  /** Every run of a daily schedule in (from, to], in time order. */
+  private scheduleOccurrences(from: number, to: number): { at: number; schedule: DailySchedule }[] {
+    const day = 86_400_000;
+    const runs: { at: number; schedule: DailySchedule }[] = [];
+    for (const schedule of this.schedules) {
+      let at = Math.floor(from / day) * day + schedule.minuteOfDayUtc * 60_000;
+      if (at <= from) at += day;
+      for (; at <= to; at += day) runs.push({ at, schedule });
+    }
+    return runs.sort((a, b) => a.at - b.at);
   }
 
   /** Resolves when no asynchronous invocation (ingest) is running: tests wait on this instead of sleeping. */
@@ -251,14 +289,30 @@ export class LocalCloud {
     return this.failureQueue.redrive((fn, event) => this.lambdas.invoke(fn, event));
   }
 
+  /**
+   * EventBridge's daily schedules as programme time passes on its own (checked every second); `setClock` runs the
+   * ones a jump passes over at their own times.
+   */
+  private runDueSchedules(): void {
+    if (this.stopped) return;
+    const from = this.schedulesCheckedAt;
+    const to = this.now().getTime();
+    this.schedulesCheckedAt = to;
+    for (const { schedule } of this.scheduleOccurrences(from, to)) {
+      void this.invokeAsync(schedule.functionName, schedule.input);
+    }
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.scheduleTimer);
     await Promise.allSettled([...this.inFlight]);
     await this.stepFunctions?.close();
     await new Promise<void>((resolve) => (this.control ? this.control.close(() => resolve()) : resolve()));
     this.control?.closeAllConnections();
     await this.api?.close();
     await this.s3?.close().catch(() => undefined);
+    await this.sesSimulator?.close();
     await new Promise<void>((resolve) => (this.ses ? this.ses.close(() => resolve()) : resolve()));
     this.ses?.closeAllConnections?.();
     await this.dynamo.stop();
@@ -341,27 +395,29 @@ export class LocalCloud {
     }
   }
 
-  private async startSes(port?: number): Promise<string> {
-    this.sesPort = port ?? (await freePort());
-    this.ses = await sesServer({ host: '127.0.0.1', port: this.sesPort });
-    return `http://127.0.0.1:${(this.ses.address() as AddressInfo).port}`;
+  /**
+   * aws-ses-v2-local on a private port, behind the mailbox simulator (ses-simulator.ts) on the public one: mail to
+   * bounce@/complaint@simulator.amazonses.com produces the event SES would publish, delivered to mail-events the way
+   * EventBridge invokes it (asynchronously, retried).
+   */
+  private async startSes(): Promise<string> {
+    this.ses = await sesServer({ host: '127.0.0.1', port: await freePort() });
+    const upstream = `http://127.0.0.1:${(this.ses.address() as AddressInfo).port}`;
+    this.sesSimulator = new SesSimulator(upstream, 'cn-north-1', (event) => {
+      void this.invokeAsync('mail-events', event);
+    });
+    this.sesPort = await freePort();
+    return this.sesSimulator.listen(this.sesPort);
   }
 
   /**
    * Fault injection for tests: SES unreachable (connections refused) until turned off again. Sent mail survives:
-   * the emulator keeps its outbox in the module, not the server.
+   * the emulator behind the simulator keeps running.
    */
   async setMailOutage(down: boolean): Promise<void> {
-    if (down && this.ses) {
-      const server = this.ses;
-      this.ses = undefined;
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections?.();
-      });
-    } else if (!down && !this.ses) {
-      await this.startSes(this.sesPort);
-    }
+    if (!this.sesSimulator || this.sesPort === undefined) return;
+    if (down && this.sesSimulator.listening) await this.sesSimulator.close();
+    else if (!down && !this.sesSimulator.listening) await this.sesSimulator.listen(this.sesPort);
   }
 
   private personHashKey(dataDir: string): string {

@@ -17,6 +17,16 @@ export interface SynthesizedSystem {
   readonly template: Record<string, unknown>;
   /** Each function's timeout and reserved concurrency as deployed; the local runtime holds to both. */
   readonly functions: FunctionSettingsByName;
+  /** Daily EventBridge schedules that invoke a function, which the local cloud runs on programme time. */
+  readonly schedules: readonly DailySchedule[];
+}
+
+export interface DailySchedule {
+  readonly rule: string;
+  readonly functionName: FunctionName;
+  /** UTC time of day the rule fires, in minutes after midnight. */
+  readonly minuteOfDayUtc: number;
+  readonly input: unknown;
 }
 
 export interface FunctionSettings {
@@ -57,7 +67,43 @@ export function synthesizeForLocal(): SynthesizedSystem {
         : { reservedConcurrency: Number(properties.ReservedConcurrentExecutions) }),
     };
   }
-  return { definition: JSON.parse(definitionString), stateMachineName: logicalId, template, functions };
+  return {
+    definition: JSON.parse(definitionString),
+    stateMachineName: logicalId,
+    template,
+    functions,
+    schedules: dailySchedules(resources, functionsByLogicalId),
+  };
+}
+
+/** Rules with a daily `cron(M H * * ? *)` schedule whose target is one of the functions, with the target's input. */
+function dailySchedules(
+  resources: Record<string, { Type: string; Properties: Record<string, unknown> }>,
+  functions: Map<string, FunctionName>,
+): DailySchedule[] {
+  const schedules: DailySchedule[] = [];
+  for (const [rule, resource] of Object.entries(resources)) {
+    if (resource.Type !== 'AWS::Events::Rule') continue;
+    const expression = resource.Properties.ScheduleExpression;
+    if (typeof expression !== 'string') continue;
+    // A rate() schedule (the stuck-upload check, every 5 minutes) watches AWS, not programme time: the local cloud
+    // does not run it, and its tests call the check directly.
+    if (expression.startsWith('rate(')) continue;
+    const daily = /^cron\((\d+) (\d+) \* \* \? \*\)$/.exec(expression);
+    if (!daily) throw new Error(`The local cloud runs daily cron schedules only, not ${expression} (${rule})`);
+    for (const target of (resource.Properties.Targets ?? []) as { Arn: unknown; Input?: string }[]) {
+      const arn = target.Arn as { 'Fn::GetAtt'?: [string, string] };
+      const functionName = arn['Fn::GetAtt'] ? functions.get(arn['Fn::GetAtt'][0]) : undefined;
+      if (!functionName) continue;
+      schedules.push({
+        rule,
+        functionName,
+        minuteOfDayUtc: Number(daily[2]) * 60 + Number(daily[1]),
+        input: target.Input ? JSON.parse(target.Input) : {},
+      });
+    }
+  }
+  return schedules;
 }
 
 function resolveIntrinsics(value: unknown, functions: Map<string, FunctionName>): string {

@@ -13,6 +13,12 @@ const configSchema = z.object({
   MAIL_FROM: z.string().min(3),
   MAIL_REPLY_TO: z.email(),
   MAIL_CONFIGURATION_SET: z.string().min(1).optional(),
+  /** ses (default) or smtp, where SES is not offered (China regions): the stack sets it from `-c mail=`. */
+  MAIL_TRANSPORT: z.enum(['ses', 'smtp']).default('ses'),
+  SMTP_HOST: z.string().min(1).optional(),
+  SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587),
+  /** Secrets Manager secret (name or ARN) with the relay's credentials: {"username","password"}. */
+  SMTP_SECRET_ID: z.string().min(1).optional(),
   /** Seconds a presigned upload stays valid; role credentials are temporary, so keep it short (≤ 15 min). */
   UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(900).default(600),
   /** Days an ended registration is kept (rejected, expired, not placed, withdrawn, incomplete); then TTL deletes it. */
@@ -38,6 +44,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new Error(`Invalid configuration: ${problems}`);
+  }
+  if (parsed.data.MAIL_TRANSPORT === 'smtp' && (!parsed.data.SMTP_HOST || !parsed.data.SMTP_SECRET_ID)) {
+    throw new Error('Invalid configuration: MAIL_TRANSPORT=smtp needs SMTP_HOST and SMTP_SECRET_ID');
   }
   if (env === process.env) cached = parsed.data;
   return parsed.data;

@@ -39,6 +39,13 @@ export const keys = {
   }),
   /** A personal evaluation link, found by the SHA-256 of its token only: the token itself is never stored. */
   evaluationToken: (tokenHash: string) => ({ pk: `EVALTOKEN#${tokenHash}`, sk: 'TOKEN' }),
+  /** One send of one notice: the registration (or upload) it is about, its kind, attempt and recipient. */
+  noticeSend: (subject: string, kind: string, attempt: number, recipient: string) => ({
+    pk: `NOTICE#${subject}`,
+    sk: `${kind}#${attempt}#${recipient}`,
+  }),
+  /** An address that bounced or complained, by whose address it is (a registration's trainee, a unit's contact). */
+  undeliverableMark: (owner: string) => ({ pk: `MAILMARK#${owner}`, sk: 'MARK' }),
 } as const;
 
 export const HISTORY_PREFIX = 'EVENT#';

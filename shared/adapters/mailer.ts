@@ -1,32 +1,38 @@
-import { SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { sesClient } from './aws-clients';
+import type { OutgoingMail } from '../notices/mime';
 import { loadConfig } from './config';
+import { sesMailer } from './ses-mailer';
+import { smtpCredentials, smtpMailer } from './smtp-mailer';
 
-export interface OutgoingMail {
-  readonly to: string;
-  readonly subject: string;
-  readonly text: string;
-  readonly html: string;
-  /** Tags are searchable in SES events; ids and kinds only, never personal data. */
-  readonly tags: Record<string, string>;
+export type { OutgoingMail } from '../notices/mime';
+
+/** The one port every notice goes through; the adapter is SES v2 or SMTP, as the stack's `mail` context chose. */
+export interface Mailer {
+  /** Resolves with the transport's message id. */
+  send(mail: OutgoingMail): Promise<string | undefined>;
+}
+
+let cached: Promise<Mailer> | undefined;
+
+async function createMailer(): Promise<Mailer> {
+  const config = loadConfig();
+  const envelope = { from: config.MAIL_FROM, replyTo: config.MAIL_REPLY_TO };
+  if (config.MAIL_TRANSPORT === 'smtp') {
+    // loadConfig refuses smtp without a host and a secret.
+    const credentials = await smtpCredentials(config.SMTP_SECRET_ID as string);
+    return smtpMailer({ host: config.SMTP_HOST as string, port: config.SMTP_PORT, ...credentials }, envelope);
+  }
+  return sesMailer(envelope, config.MAIL_CONFIGURATION_SET);
 }
 
 export async function sendMail(mail: OutgoingMail): Promise<string | undefined> {
-  const config = loadConfig();
-  const result = await sesClient().send(
-    new SendEmailCommand({
-      FromEmailAddress: config.MAIL_FROM,
-      ReplyToAddresses: [config.MAIL_REPLY_TO],
-      Destination: { ToAddresses: [mail.to] },
-      ConfigurationSetName: config.MAIL_CONFIGURATION_SET,
-      EmailTags: Object.entries(mail.tags).map(([Name, Value]) => ({ Name, Value: Value.replace(/[^\w-]/g, '_') })),
-      Content: {
-        Simple: {
-          Subject: { Data: mail.subject, Charset: 'UTF-8' },
-          Body: { Text: { Data: mail.text, Charset: 'UTF-8' }, Html: { Data: mail.html, Charset: 'UTF-8' } },
-        },
-      },
-    }),
-  );
-  return result.MessageId;
+  cached ??= createMailer().catch((error) => {
+    cached = undefined;
+    throw error;
+  });
+  return (await cached).send(mail);
+}
+
+/** Tests and the local cloud change the environment between runs. */
+export function resetMailer(): void {
+  cached = undefined;
 }

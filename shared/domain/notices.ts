@@ -1,8 +1,22 @@
+import { createHash } from 'node:crypto';
 import type { Programme, TrainingClass } from './programme';
 import type { NoticeKind } from './workflow';
 
+/**
+ * Every mail the system sends, by kind: the workflow's notices, the reminder 3 days before class, the evaluation
+ * reminder, and the two unit notices (upload report, undeliverable trainee address). Metrics and the send log are
+ * keyed by these names.
+ */
+export type MailKind = NoticeKind | 'class-reminder' | 'evaluation-reminder' | 'upload-report' | 'undeliverable';
+
+/** Trainee notices composed from one context: the workflow's kinds plus the reminder 3 days before the class. */
+export type TraineeNoticeKind = NoticeKind | 'class-reminder';
+
+/** The office that organises the training (notice 二(一)); every mail names it as its sender. */
+export const SENDER_OFFICE = '工业和信息化部人才交流中心';
+
 export interface NoticeContext {
-  readonly kind: NoticeKind;
+  readonly kind: TraineeNoticeKind;
   readonly traineeName: string;
   readonly enterpriseName: string;
   readonly unitName: string;
@@ -21,6 +35,25 @@ export interface NoticeContext {
   /** The trainee's personal evaluation link and until when it is valid (ISO 8601), for the evaluation notices. */
   readonly evaluationLink?: string;
   readonly evaluationExpiresAt?: string;
+  /** Who withdrew the registration: the recommending unit, or programme staff. */
+  readonly withdrawnBy?: 'unit' | 'staff';
+  /** The staff's reason for a rejection, when they gave one. */
+  readonly rejectionReason?: string;
+}
+
+/** Notice 二(三), the discipline every trainee is held to, in its own words. */
+const DISCIPLINE = [
+  '培训期间严格执行签到考勤管理制度，每个半天均须签到，不迟到旷课。',
+  '培训期间不参加聚餐、饮酒等活动。',
+  '原则上不得请假；确需请假的，须通过地方中小企业主管部门请假并向所在班级报备后方可外出。',
+];
+
+const BRING = '报到时请携带本人身份证件（签到核验）、本通知（电子版即可）及名片若干。';
+
+/** The class is full-time (脱产) from its first to its last day. */
+function fullTime(trainingClass: TrainingClass): string {
+  const days = Math.round((Date.parse(trainingClass.endDate) - Date.parse(trainingClass.startDate)) / 86_400_000) + 1;
+  return `培训为期${days}天（${trainingClass.startDate}至${trainingClass.endDate}），为脱产学习，请提前安排好工作，全程参加。`;
 }
 
 const REASON_TEXT: Record<string, string> = {
@@ -56,7 +89,12 @@ export function composeNotice(context: NoticeContext): ComposedNotice {
     case 'rejected':
       return {
         subject: `【${title}】报名审核结果`,
-        paragraphs: [greeting, `很遗憾，您的报名未能通过审核，名额已退回${unitName}。如有疑问请联系推荐单位。`],
+        paragraphs: [
+          greeting,
+          `很遗憾，您的报名未能通过审核，名额已退回${unitName}。`,
+          ...(context.rejectionReason ? [`审核意见：${context.rejectionReason}`] : []),
+          '如有疑问请联系推荐单位。',
+        ],
       };
     case 'assigned': {
       const differs =
@@ -69,12 +107,25 @@ export function composeNotice(context: NoticeContext): ComposedNotice {
           greeting,
           `您的报名已通过审核，安排参加${classLine}`,
           ...(differs ? [differs] : []),
-          '培训期间严格执行签到考勤制度，原则上不得请假；确需请假的，须通过地方中小企业主管部门请假并向所在班级报备。',
-          '培训为脱产学习，期间不参加聚餐、饮酒等活动，不迟到旷课。',
+          ...(trainingClass ? [fullTime(trainingClass)] : []),
+          ...DISCIPLINE,
+          BRING,
+          '随信附有日历邀请（.ics），可导入手机或电脑日历。',
           free,
         ],
       };
     }
+    case 'class-reminder':
+      return {
+        subject: `【${title}】开班提醒`,
+        paragraphs: [
+          greeting,
+          `您参加的${classLine}将于3天后开班，请按时报到。`,
+          ...(trainingClass ? [fullTime(trainingClass)] : []),
+          ...DISCIPLINE,
+          BRING,
+        ],
+      };
     case 'waitlisted':
       return {
         subject: `【${title}】候补通知`,
@@ -131,7 +182,13 @@ export function composeNotice(context: NoticeContext): ComposedNotice {
     case 'withdrawn':
       return {
         subject: `【${title}】报名已撤回`,
-        paragraphs: [greeting, `${unitName}已撤回您的报名，名额已释放。`],
+        paragraphs: [
+          greeting,
+          context.withdrawnBy === 'staff'
+            ? `项目组织方（${SENDER_OFFICE}）已撤回您的报名，名额已退回${unitName}。`
+            : `推荐单位${unitName}中小企业主管部门已撤回您的报名，名额已释放。`,
+          '如有疑问请联系推荐单位。',
+        ],
       };
     case 'evaluation':
       return {
@@ -199,7 +256,7 @@ export function renderText(notice: ComposedNotice, footer: string): string {
 /** Links in a notice (verification, download, evaluation) are clickable in the HTML part; the text part keeps them plain. */
 function linked(text: string): string {
   return text
-    .split(/(https?:\/\/[^\s<>"'，。；）]+)/)
+    .split(/(https?:\/\/[^\s<>"'，。；（）]+)/)
     .map((part, index) =>
       index % 2 === 1 ? `<a href="${escapeHtml(part)}">${escapeHtml(part)}</a>` : escapeHtml(part),
     )
@@ -213,4 +270,122 @@ export function renderHtml(notice: ComposedNotice, footer: string): string {
 
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+/** A problem found in an uploaded file, as the upload report lists it (never the cell's value). */
+export interface ReportedProblem {
+  readonly code: string;
+  readonly message: string;
+  readonly row?: number;
+  readonly column?: string;
+}
+
+export interface UploadReportData {
+  readonly programme: Programme;
+  readonly unitName: string;
+  readonly uploadId: string;
+  readonly fileName: string;
+  readonly rows: number;
+  readonly accepted: number;
+  readonly errors: number;
+  /** The first errors, in file order; the full list is in the report. */
+  readonly firstProblems: readonly ReportedProblem[];
+  /** The API route of the full report (it needs the unit's sign-in). */
+  readonly reportUrl: string;
+}
+
+/** How many problems an upload report mail lists; the rest are in the report. */
+export const REPORT_MAIL_PROBLEMS = 10;
+
+/** To the unit's contact after each upload: the counts, the first problems, how to fix them, where the report is. */
+export function composeUploadReport(data: UploadReportData): ComposedNotice {
+  const shown = data.firstProblems.slice(0, REPORT_MAIL_PROBLEMS);
+  const where = (problem: ReportedProblem) =>
+    [problem.row ? `第${problem.row}行` : '', problem.column ? `「${problem.column}」列` : ''].join('') || '文件';
+  return {
+    subject: `【${data.programme.year}年度领军人才培训】上传处理结果：登记 ${data.accepted} / ${data.rows} 行`,
+    paragraphs: [
+      `${data.unitName}：`,
+      `您单位上传的文件「${data.fileName}」已处理：共 ${data.rows} 行，登记成功 ${data.accepted} 行，错误 ${data.errors} 条。`,
+      ...(shown.length > 0
+        ? [
+            `${data.errors > shown.length ? `前 ${shown.length} 条` : '全部'}错误：`,
+            ...shown.map((problem, index) => `${index + 1}. ${where(problem)}：${problem.message}（${problem.code}）`),
+            '修改方法：在原表中改正以上各行（登记成功的行无需再传），另存为 .xlsx 或 UTF-8 .csv 后重新上传。',
+          ]
+        : ['全部行均已登记，无需处理。']),
+      `逐行校验报告（上传编号 ${data.uploadId}）须以本单位账号登录后查看：在管理控制台打开“上传记录”中的本次上传；控制台上线前，请使用本单位登录令牌访问 ${data.reportUrl}（GET，请求头 Authorization: Bearer <令牌>）。`,
+    ],
+  };
+}
+
+export interface UndeliverableData {
+  readonly programme: Programme;
+  readonly unitName: string;
+  /** The unit's own trainee whose address failed: named so the unit knows whose address to correct. */
+  readonly traineeName: string;
+  readonly enterpriseName: string;
+  readonly reason: 'bounce' | 'complaint';
+}
+
+/** To the unit's contact: a trainee's address bounced or complained, later notices to it are held back. */
+export function composeUndeliverable(data: UndeliverableData): ComposedNotice {
+  const what =
+    data.reason === 'bounce'
+      ? '无法投递（收件服务器退信）'
+      : '被收件人标记为垃圾邮件（投诉），为尊重收件人意愿已停止发送';
+  return {
+    subject: `【${data.programme.year}年度领军人才培训】学员邮箱无法送达，请更正`,
+    paragraphs: [
+      `${data.unitName}：`,
+      `您单位推荐的学员${data.traineeName}（${data.enterpriseName}）的电子邮箱${what}。此后发给该学员的通知将暂停发送，直至邮箱更正。`,
+      '请与该学员核实电子邮箱，在附件4中改正该学员所在行的“电子邮箱”后重新上传该行；更正后的邮箱将恢复接收通知。在此期间，请将培训安排转告该学员。',
+    ],
+  };
+}
+
+/** The footer of every mail: who sends it and where to write (notice 三、联系方式). */
+export function noticeFooter(programme: Pick<Programme, 'contactEmail' | 'notice'>): string {
+  return `本邮件由${SENDER_OFFICE}领军人才培训管理系统发送。联系邮箱：${programme.contactEmail}（${programme.notice}）`;
+}
+
+export interface RenderedNotice {
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+}
+
+/** The subject, text and HTML parts of a composed notice, with the programme's footer. */
+export function renderNotice(
+  notice: ComposedNotice,
+  programme: Pick<Programme, 'contactEmail' | 'notice'>,
+): RenderedNotice {
+  const footer = noticeFooter(programme);
+  return { subject: notice.subject, text: renderText(notice, footer), html: renderHtml(notice, footer) };
+}
+
+/** An address that bounced or complained; held as a hash, so the mark names no one. */
+export interface UndeliverableMark {
+  readonly addressHash: string;
+  readonly reason: 'bounce' | 'complaint';
+  readonly at: string;
+}
+
+/** Addresses compare case-insensitively (in practice: providers treat local parts so), trimmed. */
+export function addressHash(address: string): string {
+  return createHash('sha256').update(address.trim().toLowerCase()).digest('hex');
+}
+
+/** The reminder goes out this long before a class starts (midnight of its first day, programme time). */
+export const CLASS_REMINDER_DAYS = 3;
+
+/**
+ * The classes whose trainees are due their reminder at `now`: starting within the next 3 days and not yet begun.
+ * A window, not an instant, so a sweep that runs late (or twice) still sends each reminder, once.
+ */
+export function classesToRemind(programme: Pick<Programme, 'classes'>, now: Date): TrainingClass[] {
+  return programme.classes.filter((trainingClass) => {
+    const starts = Date.parse(`${trainingClass.startDate}T00:00:00+08:00`);
+    return now.getTime() < starts && now.getTime() >= starts - CLASS_REMINDER_DAYS * 86_400_000;
+  });
 }

@@ -14,7 +14,10 @@ export type HistoryKind =
   | 'attendance-corrected'
   | 'class-closed'
   | 'certificate-revoked'
-  | 'certificate-reissued';
+  | 'certificate-reissued'
+  | 'notice-skipped'
+  | 'address-undeliverable'
+  | 'address-corrected';
 
 export interface HistoryEvent {
   readonly at: string;
@@ -29,6 +32,8 @@ export interface HistoryEvent {
   readonly previous?: { readonly status: string; readonly recordedBy: string; readonly recordedAt: string };
   readonly value?: string;
   readonly step?: string;
+  /** Notices: which kind was held back, or why the address was marked (bounce, complaint). */
+  readonly notice?: string;
 }
 
 export const SYSTEM_ACTOR = 'system';
@@ -43,6 +48,9 @@ const KIND_LABELS: Record<HistoryKind, string> = {
   'class-closed': '结班',
   'certificate-revoked': '撤销证书',
   'certificate-reissued': '补发证书',
+  'notice-skipped': '通知未发送（邮箱无法送达）',
+  'address-undeliverable': '邮箱无法送达',
+  'address-corrected': '邮箱已更正（重新上传）',
 };
 
 export function historyKindLabel(kind: HistoryKind): string {

@@ -3,7 +3,6 @@ import { systemClock } from '../adapters/clock';
 import { loadConfig } from '../adapters/config';
 import { personHash, registrationIdFor } from '../adapters/ids';
 import { logger } from '../adapters/logger';
-import { sendMail } from '../adapters/mailer';
 import { personHashKey } from '../adapters/person-hash-key';
 import { loadProgramme } from '../adapters/programme-store';
 import { getUnitQuotaState } from '../adapters/quota-store';
@@ -24,8 +23,10 @@ import pLimit from 'p-limit';
 import { recordAttendance } from '../classes/attendance-service';
 import { classSessions } from '../domain/classes/class-sessions';
 import { DomainError, type Finding } from '../domain/errors';
-import { escapeHtml } from '../domain/notices';
+import { composeUploadReport, renderNotice } from '../domain/notices';
 import { effectiveDeadline, findClass, formatDeadline, isBeforeDeadline, type Programme } from '../domain/programme';
+import { correctUndeliverableAddress } from '../notices/address-correction';
+import { deliverOnce } from '../notices/delivery';
 import type { FormKind } from '../domain/registration/form-fields';
 import { programmeDate } from '../domain/registration/loose-date';
 import type { Registration } from '../domain/trainee-registration';
@@ -155,7 +156,7 @@ export async function ingestUpload(rawKey: string, object: UploadedObject = {}):
   });
   countUploadOutcome(upload, { readable: outcome.readable, accepted, findings });
   // A class's sign-in sheet has no unit contact to tell: its report is read through GET /uploads/{id}/report.
-  if (upload.form !== 'attendance') await notifyUnit(upload, rows, accepted, errors);
+  if (upload.form !== 'attendance') await notifyUnit(upload, rows, accepted, findings, programme);
   logger.info('Upload ingested', { rows, accepted, errors });
   return { key, outcome: 'ingested', uploadId: upload.uploadId, rows, accepted, errors };
 }
@@ -403,10 +404,30 @@ async function recordTrainees(
   const { outcomes, writeUnits } = await recordRegistrations(requests);
   logger.appendKeys({ writeUnits });
   const toStart: string[] = [];
+  const reuploaded: TraineeRecord[] = [];
   trainees.forEach((record, index) => {
     const registrationId = (requests[index] as RecordRequest).registration.registrationId;
     if (rowOutcome(record, outcomes[index] as RecordOutcome)) toStart.push(registrationId);
   });
+  // A row the unit registered before may carry a corrected email for an address that bounced (notices.ts).
+  for (const record of reuploaded) {
+    if (
+      await correctUndeliverableAddress(
+        upload.year,
+        upload.unit,
+        record.creditCode,
+        record.email,
+        `unit:${upload.unit}`,
+      )
+    ) {
+      rowFinding(
+        record,
+        'EMAIL_CORRECTED',
+        '该学员此前的电子邮箱无法送达，已更新为本行填写的邮箱，此后的通知将发送至新邮箱',
+        'warning',
+      );
+    }
+  }
   // Executions start once every row is recorded, a few at a time: a crash in between is repaired by the retry,
   // which finds the rows already recorded and starts what is missing.
   const starting = pLimit(START_CONCURRENCY);
@@ -436,6 +457,7 @@ async function recordTrainees(
       case 'duplicate-enterprise':
         if (outcome.heldByUnit === upload.unit) {
           rowFinding(record, 'ALREADY_REGISTERED', '该企业已由本单位报名（此前的上传），本行未重复登记', 'warning');
+          reuploaded.push(record);
           return false;
         }
         rowFinding(
@@ -491,23 +513,41 @@ async function recordUnitContact(upload: UploadRecord, report: ValidationReport,
   return 1;
 }
 
-async function notifyUnit(upload: UploadRecord, rows: number, accepted: number, errors: number): Promise<void> {
+/** The upload report to the unit's contact, once per upload (a retried ingest does not mail it again). */
+async function notifyUnit(
+  upload: UploadRecord,
+  rows: number,
+  accepted: number,
+  findings: readonly Finding[],
+  programme: Programme | undefined,
+): Promise<void> {
   const contact = await getUnitContact(upload.unit);
   if (!contact) {
     logger.info('No unit contact on record yet; report email skipped', { code: 'UNIT_CONTACT_MISSING' });
     return;
   }
-  const link = `${loadConfig().PUBLIC_BASE_URL}/uploads/${upload.uploadId}/report`;
-  const lines = [
-    `${contact.unitName}：`,
-    `您单位上传的文件「${upload.fileName}」已处理：共 ${rows} 行，登记成功 ${accepted} 行，错误 ${errors} 条。`,
-    `逐行校验报告：${link}`,
-  ];
-  await sendMail({
-    to: contact.email,
-    subject: `【领军人才培训】上传处理结果：登记 ${accepted} / ${rows} 行`,
-    text: lines.join('\n\n'),
-    html: lines.map((line) => `<p>${escapeHtml(line)}</p>`).join(''),
-    tags: { notice: 'upload-report', upload: upload.uploadId },
+  const config = loadConfig();
+  const year = programme ?? (await loadProgramme(config.PROGRAMME_YEAR));
+  if (!year) return;
+  const errors = findings.filter((finding) => finding.severity === 'error');
+  const composed = composeUploadReport({
+    programme: year,
+    unitName: contact.unitName,
+    uploadId: upload.uploadId,
+    fileName: upload.fileName,
+    rows,
+    accepted,
+    errors: errors.length,
+    firstProblems: errors.map(({ code, message, row, column }) => ({ code, message, row, column })),
+    reportUrl: `${config.PUBLIC_BASE_URL}/uploads/${upload.uploadId}/report`,
   });
+  await deliverOnce(
+    { subject: `UPLOAD-${upload.uploadId}`, kind: 'upload-report', attempt: 1, recipient: 'unit' },
+    { unit: upload.unit },
+    {
+      to: contact.email,
+      ...renderNotice(composed, year),
+      tags: { notice: 'upload-report', upload: upload.uploadId, unit: upload.unit, recipient: 'unit' },
+    },
+  );
 }

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
+import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Endpoints } from '../../infra/local/cloud';
+import type { Endpoints, LocalCloud } from '../../infra/local/cloud';
 import { validTrainee, validUnit } from '../fixtures/registration-data';
 import { buildCsv, UNIT_HEADERS, unitRow } from '../fixtures/spreadsheet-files';
 import { fillSignInSheet, mark } from '../fixtures/sign-in-data';
@@ -12,6 +13,7 @@ import { Journey } from './support/journey';
  * (2024-10-14 to 10-17) is everyone's preferred class. Programme time starts on 2024-08-24.
  */
 describe('a class: attendance, leave through the unit, closing, completion', () => {
+  let cloud: LocalCloud;
   let endpoints: Endpoints;
   let stop: () => Promise<void>;
   let journey: Journey;
@@ -28,7 +30,7 @@ describe('a class: attendance, leave through the unit, closing, completion', () 
   const host = () => journey.host(CLASS);
 
   beforeAll(async () => {
-    ({ endpoints, stop } = await startTestCloud());
+    ({ cloud, endpoints, stop } = await startTestCloud());
     journey = new Journey(endpoints);
     // The unit's contact (附件3) receives the copies of notices the unit must act on.
     const issued = await api(endpoints, '/uploads', {
@@ -393,4 +395,96 @@ describe('a class: attendance, leave through the unit, closing, completion', () 
     const classes = await api(endpoints, '/classes', { token: journey.unitToken });
     expect(classes.body.items.find((c: { number: number }) => c.number === CLASS).status).toBe('closed');
   });
+
+  it('mails: exactly the expected sequence per trainee and for the unit contact, each snapshot-matched', async () => {
+    await journey.until(id.hostLeave, 'incomplete');
+    await cloud.idle();
+    await cloud.stepFunctions.settled();
+    const store = (await (await fetch(endpoints.mailStore)).json()) as {
+      emails: {
+        subject: string;
+        destination: { to: string[] };
+        body: { text?: string; html?: string };
+        attachments: { filename?: string; contentType: string; content: string }[];
+      }[];
+    };
+    const mailsTo = (address: string) => store.emails.filter((mail) => mail.destination.to.includes(address));
+    // The oracle: the notices the issue names, in the order the journey reaches them.
+    const expected: Record<keyof typeof trainee, string[]> = {
+      certified: ['报名已受理', '参训通知', '开班提醒', '结业证书', '培训评价邀请'],
+      onLeave: ['报名已受理', '参训通知', '开班提醒', '结业证书', '培训评价邀请'],
+      absent: ['报名已受理', '参训通知', '开班提醒', '结业情况通知', '培训评价邀请'],
+      hostLeave: ['报名已受理', '参训通知', '开班提醒', '结业情况通知', '培训评价邀请'],
+      unreviewed: ['报名已受理', '报名审核超时'],
+      rejected: ['报名已受理', '报名审核结果'],
+    };
+    const title = '【2024年度中小企业经营管理领军人才培训】';
+    for (const key of Object.keys(trainee) as (keyof typeof trainee)[]) {
+      const mails = mailsTo(String(trainee[key].email));
+      expect(
+        mails.map((mail) => mail.subject),
+        key,
+      ).toEqual(expected[key].map((subject) => `${title}${subject}`));
+      await expect(mails.map(normalised).join('\n\n======\n\n')).toMatchFileSnapshot(
+        `__snapshots__/journey-mails/trainee-${key}.txt`,
+      );
+    }
+    const unitMails = mailsTo(String(validUnit().email));
+    expect(unitMails.map((mail) => mail.subject)).toEqual([
+      '【2024年度领军人才培训】上传处理结果：登记 1 / 1 行',
+      '【2024年度领军人才培训】上传处理结果：登记 6 / 6 行',
+      `${title}报名审核超时（抄送推荐单位）`,
+    ]);
+    await expect(unitMails.map(normalised).join('\n\n======\n\n')).toMatchFileSnapshot(
+      '__snapshots__/journey-mails/unit-contact.txt',
+    );
+
+    // The assigned notice carries the class's four days as an .ics, in Asia/Shanghai time.
+    const assigned = mailsTo(String(trainee.certified.email)).find((mail) => mail.subject.endsWith('参训通知'));
+    const ics = assigned?.attachments.find((attachment) => attachment.filename === 'class-3.ics');
+    const calendar = new ICAL.Component(ICAL.parse(Buffer.from(String(ics?.content), 'base64').toString('utf8')));
+    const zone = calendar.getFirstSubcomponent('vtimezone');
+    if (zone) ICAL.TimezoneService.register(zone);
+    const days = calendar.getAllSubcomponents('vevent').map((event) => new ICAL.Event(event));
+    expect(days.map((day) => day.startDate.toJSDate().toISOString())).toEqual(
+      ['14', '15', '16', '17'].map((day) => new Date(`2024-10-${day}T08:30:00+08:00`).toISOString()),
+    );
+    expect(days.every((day) => day.startDate.zone?.tzid === 'Asia/Shanghai')).toBe(true);
+
+    // No mail carries personal data beyond its recipient's own (trainee notices) or the unit's own trainees.
+    const personal = (cells: (typeof trainee)[keyof typeof trainee]) => [
+      String(cells.idNumber),
+      String(cells.mobile),
+      String(cells.email),
+    ];
+    for (const key of Object.keys(trainee) as (keyof typeof trainee)[]) {
+      const others = (Object.keys(trainee) as (keyof typeof trainee)[]).filter((other) => other !== key);
+      for (const mail of mailsTo(String(trainee[key].email))) {
+        const words = `${mail.subject}\n${mail.body.text}\n${mail.body.html}`;
+        for (const other of others) {
+          for (const value of [String(trainee[other].name), ...personal(trainee[other])])
+            expect(words, `${key} mail "${mail.subject}" names ${other}`).not.toContain(value);
+        }
+        for (const value of [String(trainee[key].idNumber), String(trainee[key].mobile)])
+          expect(words, `${key} mail carries its own ID number or phone`).not.toContain(value);
+      }
+    }
+    for (const mail of unitMails) {
+      const words = `${mail.subject}\n${mail.body.text}\n${mail.body.html}`;
+      for (const cells of Object.values(trainee)) {
+        for (const value of personal(cells)) expect(words, `unit mail "${mail.subject}"`).not.toContain(value);
+      }
+    }
+  });
 });
+
+/** A mail as the snapshot keeps it: links, codes, ids and send-time expiries vary by run and are masked. */
+function normalised(mail: { subject: string; body: { text?: string } }): string {
+  return `Subject: ${mail.subject}\n\n${mail.body.text ?? ''}`
+    .replace(/https?:\/\/[^\s<>"'，。；（）]+/g, '<link>')
+    .replace(/LJRC-2024-03-\d{4}/g, '<certificate number>')
+    .replace(/验证码：[2-9A-HJ-NP-Z]{8}/g, '验证码：<code>')
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<upload id>')
+    .replace(/\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}/g, '<time>')
+    .replace(/有效期至 \d{4}-\d{2}-\d{2}/g, '有效期至 <date>');
+}

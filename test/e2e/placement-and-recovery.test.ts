@@ -168,6 +168,8 @@ describe('placement, waitlist, withdrawal at every wait, failure and recovery', 
       const ended = await journey.until(id[n] as string, 'incomplete');
       expect(ended.attendance.summary).toMatchObject({ unexcusedAbsences: 8 });
     }
+    // Their last notices are still being sent when the status changes: wait for the executions to end.
+    await cloud.stepFunctions.settled();
     const executions = cloud.stepFunctions.list();
     expect(executions.filter((e) => e.status === 'FAILED')).toEqual([]);
     expect(executions.filter((e) => e.status === 'RUNNING').map((e) => e.name)).toEqual([]);

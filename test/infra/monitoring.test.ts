@@ -61,7 +61,10 @@ describe('alarm topic', () => {
 
 describe('alarms (issue 15: metric, threshold, period, action)', () => {
   it('fires on any message on the failed-uploads queue', () => {
-    const queue = logicalIdOfType('AWS::SQS::Queue', () => true);
+    const [queue] = resourcesOfType(json, 'AWS::SQS::Queue')
+      .map(([id]) => id)
+      .filter((id) => id.includes('FailedUploads'));
+    expect(queue).toBeDefined();
     expect(alarmNamed('FailedUploads')).toMatchObject({
       Namespace: 'AWS/SQS',
       MetricName: 'ApproximateNumberOfMessagesVisible',

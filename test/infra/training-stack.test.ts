@@ -552,9 +552,9 @@ const P = (...prefixes: string[]) => prefixes.map((prefix) => (prefix === 'IDEMP
 const EXPECTED_ACCESS: Record<string, Record<string, string[]>> = {
   'upload-url': { ReadItems: P('PROGRAMME'), WriteItems: P('UPLOAD'), WriteObjects: ['incoming/'] },
   'ingest-upload': {
-    ReadItems: P('PROGRAMME', 'UPLOAD', 'REG', 'LOCK', 'UNIT', 'IDEMPOTENCY'),
+    ReadItems: P('PROGRAMME', 'UPLOAD', 'REG', 'LOCK', 'UNIT', 'IDEMPOTENCY', 'NOTICE', 'MAILMARK'),
     QueryPartitions: P('REG', 'PROGRAMME'),
-    WriteItems: P('PROGRAMME', 'UPLOAD', 'REG', 'LOCK', 'UNIT', 'IDEMPOTENCY'),
+    WriteItems: P('PROGRAMME', 'UPLOAD', 'REG', 'LOCK', 'UNIT', 'IDEMPOTENCY', 'NOTICE', 'MAILMARK'),
     QueryIndexes: ['byClass'],
     ReadObjects: ['incoming/'],
     WriteObjects: ['reports/'],
@@ -587,9 +587,9 @@ const EXPECTED_ACCESS: Record<string, Record<string, string[]>> = {
     ReadObjects: ['certificates/'],
   },
   'evaluation-api': {
-    ReadItems: P('PROGRAMME', 'REG', 'EVAL', 'EVALTOKEN'),
+    ReadItems: P('PROGRAMME', 'REG', 'EVAL', 'EVALTOKEN', 'NOTICE', 'MAILMARK'),
     QueryPartitions: P('EVAL', 'REG'),
-    WriteItems: P('REG', 'EVAL', 'EVALTOKEN'),
+    WriteItems: P('REG', 'EVAL', 'EVALTOKEN', 'NOTICE', 'MAILMARK'),
   },
   'workflow-task': {
     ReadItems: P('PROGRAMME', 'REG', 'LOCK', 'CERT'),
@@ -599,9 +599,14 @@ const EXPECTED_ACCESS: Record<string, Record<string, string[]>> = {
   },
   'stuck-uploads': { WriteItems: P('UPLOAD'), QueryIndexes: ['byYear'], ReadObjects: ['incoming/'] },
   'send-notice': {
-    ReadItems: P('PROGRAMME', 'REG', 'UNIT', 'EVAL', 'EVALTOKEN'),
+    ReadItems: P('PROGRAMME', 'REG', 'UNIT', 'EVAL', 'EVALTOKEN', 'NOTICE', 'MAILMARK'),
     QueryPartitions: P('REG', 'EVAL'),
-    WriteItems: P('REG', 'EVAL', 'EVALTOKEN'),
+    WriteItems: P('REG', 'EVAL', 'EVALTOKEN', 'NOTICE', 'MAILMARK'),
+  },
+  'mail-events': {
+    ReadItems: P('PROGRAMME', 'REG', 'UNIT', 'NOTICE', 'MAILMARK'),
+    QueryPartitions: P('REG'),
+    WriteItems: P('REG', 'NOTICE', 'MAILMARK'),
   },
 };
 const SID_ACTIONS: Record<string, string[]> = {

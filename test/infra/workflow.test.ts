@@ -145,6 +145,7 @@ describe('state machine definition', () => {
       'workflow-task': { timeoutSeconds: 30 },
       'send-notice': { timeoutSeconds: 30, reservedConcurrency: 2 },
       'stuck-uploads': { timeoutSeconds: 60, reservedConcurrency: 1 },
+      'mail-events': { timeoutSeconds: 30 },
     });
   });
 

@@ -1,6 +1,7 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
+import { simpleParser } from 'mailparser';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../../functions/evaluation-api/handler';
@@ -92,7 +93,9 @@ describe('reminders', () => {
     const items = dynamo.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
     expect(items[0]?.Update?.ConditionExpression).toContain('remindedAt <= :cutoff');
     expect(items[1]?.Delete?.Key).toEqual({ pk: `EVALTOKEN#${'a'.repeat(64)}`, sk: 'TOKEN' });
-    const text = ses.commandCalls(SendEmailCommand)[0]?.args[0].input.Content?.Simple?.Body?.Text?.Data ?? '';
+    // Sent raw (nodemailer's MIME): read the text part back as a mail client would.
+    const raw = ses.commandCalls(SendEmailCommand)[0]?.args[0].input.Content?.Raw?.Data;
+    const text = raw ? ((await simpleParser(Buffer.from(raw))).text ?? '') : '';
     const token = /https:\/\/api\.example\.cn\/evaluation\/([A-Za-z0-9_-]{43})/.exec(text)?.[1] ?? '';
     expect(hashToken(token)).toBe(newTokenHash());
     expect(text).toContain('此前邮件中的评价链接已失效');

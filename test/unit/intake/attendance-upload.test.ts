@@ -67,6 +67,21 @@ vi.mock('../../../shared/adapters/upload-files', () => ({
 vi.mock('../../../shared/adapters/class-roster', () => ({ listClassRoster: async () => fakes.roster }));
 vi.mock('../../../shared/classes/attendance-service', () => ({ recordAttendance: fakes.recordAttendance }));
 vi.mock('../../../shared/adapters/mailer', () => ({ sendMail: fakes.sendMail }));
+// The send log in memory: each send key claims once, no address is marked undeliverable.
+vi.mock('../../../shared/adapters/notice-log', () => {
+  const claimed = new Set<string>();
+  return {
+    claimSend: async (key: { subject: string; kind: string; attempt: number; recipient: string }) => {
+      const id = `${key.subject}|${key.kind}|${key.attempt}|${key.recipient}`;
+      if (claimed.has(id)) return { claimed: false };
+      claimed.add(id);
+      return { claimed: true };
+    },
+    recordSent: async () => {},
+    releaseSend: async () => {},
+    undeliverableMark: async () => undefined,
+  };
+});
 vi.mock('../../../shared/adapters/unit-contact-store', () => ({
   saveUnitContact: fakes.saveUnitContact,
   getUnitContact: async (unit: string) => ({ unit, unitName: '北京市经济和信息化局', email: 'contact@example.gov.cn' }),
