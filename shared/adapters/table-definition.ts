@@ -40,8 +40,8 @@ export const REGISTRATION_SUMMARY_ATTRIBUTES = [
   'awaiting',
   'awaitingUntil',
   'closeResumedAt',
-  // Uploads while pending sit in byYear too (a sparse partition): what the stuck-upload check reads of them.
-  'uploadId',
+  // Uploads while pending sit in byYear too (a sparse partition): what the stuck-upload check reads of them
+  // (uploadId, unit, createdAt and status are listed above).
   'key',
   'form',
 ] as const;

@@ -195,6 +195,7 @@ describe('registrations table', () => {
       for (const secret of ['personal', 'taskToken', 'personHash'])
         expect(projected, index.IndexName).not.toContain(secret);
       expect(projected).toEqual(expect.arrayContaining(['masked', 'trainee', 'status', 'registrationId']));
+      expect(new Set(projected).size, `${index.IndexName}: each attribute once`).toBe(projected.length);
     }
   });
 
