@@ -61,7 +61,7 @@ export const DATA_ACCESS: Readonly<Record<FunctionName, DataAccess>> = {
   'admin-api': {
     reads: [PROGRAMME, UPLOAD, REGISTRATION, LOCK],
     queries: [REGISTRATION, PROGRAMME],
-    writes: [PROGRAMME, REGISTRATION, LOCK],
+    writes: [PROGRAMME, REGISTRATION, LOCK, NOTICE],
     indexes: ['byUnit', 'byClass', 'byYear'],
     objects: { read: ['reports/'] },
   },
@@ -123,7 +123,7 @@ export const DATA_ACCESS: Readonly<Record<FunctionName, DataAccess>> = {
     reads: [PROGRAMME, REGISTRATION, UNIT, EVALUATION, EVALUATION_TOKEN, NOTICE, MAIL_MARK],
     queries: [REGISTRATION, EVALUATION],
     writes: [REGISTRATION, EVALUATION, EVALUATION_TOKEN, NOTICE, MAIL_MARK],
-    indexes: [],
+    indexes: ['byClass'],
     objects: {},
   },
 };

@@ -564,7 +564,7 @@ const EXPECTED_ACCESS: Record<string, Record<string, string[]>> = {
   'admin-api': {
     ReadItems: P('PROGRAMME', 'UPLOAD', 'REG', 'LOCK'),
     QueryPartitions: P('REG', 'PROGRAMME'),
-    WriteItems: P('PROGRAMME', 'REG', 'LOCK'),
+    WriteItems: P('PROGRAMME', 'REG', 'LOCK', 'NOTICE'),
     QueryIndexes: ['byUnit', 'byClass', 'byYear'],
     ReadObjects: ['reports/'],
   },
@@ -603,6 +603,7 @@ const EXPECTED_ACCESS: Record<string, Record<string, string[]>> = {
     ReadItems: P('PROGRAMME', 'REG', 'UNIT', 'EVAL', 'EVALTOKEN', 'NOTICE', 'MAILMARK'),
     QueryPartitions: P('REG', 'EVAL'),
     WriteItems: P('REG', 'EVAL', 'EVALTOKEN', 'NOTICE', 'MAILMARK'),
+    QueryIndexes: ['byClass'],
   },
   'mail-events': {
     ReadItems: P('PROGRAMME', 'REG', 'UNIT', 'NOTICE', 'MAILMARK'),
