@@ -20,7 +20,6 @@ const table = () => loadConfig().TABLE_NAME;
  */
 export function registrationItem(registration: Registration) {
   const { year, unit, status, registrationId } = registration;
-  const { idNumber, mobile, email, ...trainee } = registration.trainee;
   return {
     ...keys.registration(registrationId),
     ...indexKeys.byUnit(year, unit, status, registrationId),
@@ -28,10 +27,24 @@ export function registrationItem(registration: Registration) {
     ...(registration.classNumber ? indexKeys.byClass(year, registration.classNumber, registrationId) : {}),
     type: 'registration',
     ...registration,
+    ...storedTrainee(registration.trainee),
+  };
+}
+
+/** The trainee as stored: the details lists may show, the personal ones apart, and their masked forms. */
+function storedTrainee(details: Registration['trainee']) {
+  const { idNumber, mobile, email, ...trainee } = details;
+  return {
     trainee,
     personal: { idNumber, mobile, email },
     masked: { idNumber: maskIdNumber(idNumber), mobile: maskMobile(mobile) },
   };
+}
+
+/** Attributes to write: a changed `trainee` is stored split, like a new registration (see registrationItem). */
+function storedAttributes(attributes: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const { trainee, ...rest } = attributes;
+  return trainee ? { ...rest, ...storedTrainee(trainee as Registration['trainee']) } : { ...rest };
 }
 
 export async function getRegistration(registrationId: string): Promise<Registration | undefined> {
@@ -94,7 +107,11 @@ export function transitionItems(registration: Registration, now: Date, transitio
     'updatedAt = :updatedAt',
     'gsi1sk = :gsi1sk',
     'gsi3sk = :gsi3sk',
-    ...assignments({ ...transition.set, ...(expiresAt ? { [TTL_ATTRIBUTE]: expiresAt } : {}) }, names, values),
+    ...assignments(
+      storedAttributes({ ...transition.set, ...(expiresAt ? { [TTL_ATTRIBUTE]: expiresAt } : {}) }),
+      names,
+      values,
+    ),
   ];
   // A journey that resumes (a retried step, a freed seat) is no longer due for deletion.
   const removes = [...(transition.remove ?? []), ...(expiresAt ? [] : [TTL_ATTRIBUTE])].map((name) => {
@@ -150,7 +167,7 @@ export function updateRegistrationItem(
 ): TransactItem {
   const names: Record<string, string> = { '#status': 'status' };
   const values: Record<string, unknown> = { ':from': registration.status };
-  const sets = assignments(attributes, names, values);
+  const sets = assignments(storedAttributes(attributes), names, values);
   return {
     Update: {
       TableName: table(),
