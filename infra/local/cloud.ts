@@ -13,7 +13,7 @@ import type { Programme } from '../../shared/domain/programme';
 import { FUNCTION_NAMES, type FunctionName } from '../function-names';
 import { DynamoDbLocal } from './dynamodb-local';
 import { type FailedEvent, FailureQueue } from './failure-queue';
-import { LocalHttpApi } from './http-api';
+import { type CapturedReply, LocalHttpApi } from './http-api';
 import { type InvocationDelay, LocalLambdaRuntime } from './lambda-runtime';
 import { LocalAuth } from './local-auth';
 import { freePort } from './net';
@@ -53,6 +53,23 @@ export interface LocalCloudOptions {
    * functions. Off by default; `npm start` never sets it.
    */
   readonly invocationDelays?: InvocationDelay;
+  /**
+   * Test-only: keep what the system lets out (log lines, Lambda invocations and results, HTTP replies) in
+   * `captured`, so a test can scan it for personal data. Off by default; `npm start` never sets it.
+   */
+  readonly capture?: boolean;
+}
+
+/** What a capturing local cloud saw leave its functions (see LocalCloudOptions.capture). */
+export interface CapturedTraffic {
+  readonly logs: string[];
+  readonly invocations: {
+    readonly fn: FunctionName;
+    readonly event: unknown;
+    readonly result?: unknown;
+    readonly error?: string;
+  }[];
+  readonly replies: CapturedReply[];
 }
 
 /** ID tokens the local cloud accepts: `staff`, one per unit code (`"110000"`), and `hosts`: one per class number. */
@@ -91,6 +108,8 @@ export class LocalCloud {
   private readonly inFlight = new Set<Promise<unknown>>();
   private stopped = false;
   private queue?: FailureQueue;
+  captured?: CapturedTraffic;
+  private releaseCapture?: () => void;
 
   constructor(readonly options: LocalCloudOptions) {
     this.dynamo = new DynamoDbLocal(
@@ -109,6 +128,7 @@ export class LocalCloud {
     this.auth = new LocalAuth(join(dataDir, 'signing-key'));
     const system = synthesizeForLocal();
     this.lambdas = new LocalLambdaRuntime(system.functions, this.options.invocationDelays);
+    if (this.options.capture) this.startCapture();
 
     const [dynamodbEndpoint, s3Endpoint, sesEndpoint] = await Promise.all([
       this.dynamo.start(),
@@ -127,7 +147,7 @@ export class LocalCloud {
       },
     );
     const sfnEndpoint = await this.stepFunctions.listen();
-    this.api = new LocalHttpApi(this.lambdas, this.auth);
+    this.api = new LocalHttpApi(this.lambdas, this.auth, (reply) => this.captured?.replies.push(reply));
     const apiUrl = await this.api.listen(this.options.apiPort ?? 0);
 
     const now = Date.parse(this.options.now ?? DEFAULT_LOCAL_NOW);
@@ -257,6 +277,38 @@ export class LocalCloud {
     await new Promise<void>((resolve) => (this.ses ? this.ses.close(() => resolve()) : resolve()));
     this.ses?.closeAllConnections?.();
     await this.dynamo.stop();
+    this.releaseCapture?.();
+  }
+
+  /** Tees stdout and stderr (where every function's logger writes) and records every Lambda invocation. */
+  private startCapture(): void {
+    const captured: CapturedTraffic = { logs: [], invocations: [], replies: [] };
+    this.captured = captured;
+    const streams = [process.stdout, process.stderr] as const;
+    const originals = streams.map((stream) => stream.write);
+    streams.forEach((stream, index) => {
+      const original = originals[index] as typeof stream.write;
+      stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+        captured.logs.push(Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk));
+        return (original as (...args: unknown[]) => boolean).call(stream, chunk, ...rest);
+      }) as typeof stream.write;
+    });
+    const invoke = this.lambdas.invoke.bind(this.lambdas);
+    this.lambdas.invoke = async (fn, event) => {
+      try {
+        const result = await invoke(fn, event);
+        captured.invocations.push({ fn, event, result });
+        return result;
+      } catch (error) {
+        captured.invocations.push({ fn, event, error: String(error) });
+        throw error;
+      }
+    };
+    this.releaseCapture = () => {
+      streams.forEach((stream, index) => {
+        stream.write = originals[index] as typeof stream.write;
+      });
+    };
   }
 
   private async startS3(directory: string): Promise<string> {
