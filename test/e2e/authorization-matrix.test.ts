@@ -68,7 +68,7 @@ const anyoneSignedIn = (status: number) =>
 const path = (text: string) => () => ({ path: text });
 const TOO_LONG = 'x'.repeat(501);
 
-export const MATRIX: Readonly<Record<string, Row>> = {
+const MATRIX: Readonly<Record<string, Row>> = {
   'POST /uploads': {
     request: () => ({ path: '/uploads', body: { form: 'trainee', fileName: 'matrix.csv' } }),
     expected: signedIn({ staff: 403, unitAonA: 201, unitAonB: 201, hostOfOtherClass: 403 }),
