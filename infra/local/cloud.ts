@@ -103,6 +103,8 @@ export class LocalCloud {
   private s3?: S3rver;
   private ses?: Server;
   private sesPort?: number;
+  private s3Directory?: string;
+  private s3Port?: number;
   private api?: LocalHttpApi;
   private control?: Server;
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -274,6 +276,7 @@ export class LocalCloud {
     this.control?.closeAllConnections();
     await this.api?.close();
     await this.s3?.close().catch(() => undefined);
+    if (this.s3Directory) rmSync(this.s3Directory, { recursive: true, force: true });
     await new Promise<void>((resolve) => (this.ses ? this.ses.close(() => resolve()) : resolve()));
     this.ses?.closeAllConnections?.();
     await this.dynamo.stop();
@@ -311,16 +314,18 @@ export class LocalCloud {
     };
   }
 
-  private async startS3(directory: string): Promise<string> {
-    rmSync(directory, { recursive: true, force: true });
+  private async startS3(directory: string, restartOnPort?: number): Promise<string> {
+    // A restart after an outage keeps the objects, as S3 would; a fresh start begins empty.
+    if (restartOnPort === undefined) rmSync(directory, { recursive: true, force: true });
     mkdirSync(directory, { recursive: true });
-    const port = await freePort();
+    const port = restartOnPort ?? (await freePort());
+    this.s3Directory = directory;
+    this.s3Port = port;
     this.s3 = new S3rver({
       port,
       address: '127.0.0.1',
       silent: true,
       directory,
-      resetOnClose: true,
       configureBuckets: [{ name: BUCKET_NAME, configs: [] }],
     });
     await this.s3.run();
@@ -408,6 +413,22 @@ export class LocalCloud {
       });
     } else if (!down && !this.ses) {
       await this.startSes(this.sesPort);
+    }
+  }
+
+  /**
+   * Fault injection for tests: s3rver gone (connections cut, then refused) until turned off again. Its objects
+   * survive, as S3's would, and it comes back on the same port, so existing clients keep working.
+   */
+  async setS3Outage(down: boolean): Promise<void> {
+    if (down && this.s3) {
+      const server = this.s3;
+      this.s3 = undefined;
+      const closed = server.close().catch(() => undefined);
+      server.httpServer?.closeAllConnections();
+      await closed;
+    } else if (!down && !this.s3 && this.s3Directory) {
+      await this.startS3(this.s3Directory, this.s3Port);
     }
   }
 
