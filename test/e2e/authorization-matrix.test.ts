@@ -5,7 +5,7 @@ import { ROUTES } from '../../infra/routes';
 import { s3Client } from '../../shared/adapters/aws-clients';
 import { CLASSES_CLAIM, HOST_GROUP, STAFF_GROUP, UNIT_CLAIM } from '../../shared/http/principal';
 import { validTrainee } from '../fixtures/registration-data';
-import { buildCsv, TRAINEE_HEADERS, traineeRow } from '../fixtures/spreadsheet-files';
+import { buildCsv, TRAINEE_HEADERS, traineeRow, unzipEntries } from '../fixtures/spreadsheet-files';
 import { api, eventually, postToPresigned, startTestCloud } from '../support/local-cloud';
 import { Journey } from './support/journey';
 import { personalDataIn } from './support/personal-data-scan';
@@ -416,6 +416,14 @@ describe('authorization matrix: every route × every kind of caller, through the
               ] as [string, string],
           ),
       ];
+      // Workbooks are zipped: their parts are scanned as text (PDFs and zips of PDFs hold no ID or mobile by design).
+      const workbooks = captured.replies.filter((reply) => /spreadsheetml/.test(reply.headers['content-type'] ?? ''));
+      expect(workbooks.length).toBeGreaterThan(0);
+      for (const reply of workbooks) {
+        for (const entry of await unzipEntries(reply.body)) {
+          places.push([`workbook from ${reply.routeKey}, ${entry.name}`, entry.data.toString('utf8')]);
+        }
+      }
       expect(captured.logs.length).toBeGreaterThan(0);
       const leaks = places.flatMap(([where, text]) => personalDataIn(text, known).map((found) => `${where}: ${found}`));
       expect(leaks).toEqual([]);
