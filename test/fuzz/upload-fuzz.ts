@@ -4,6 +4,7 @@ import type { ValidationReport } from '../../shared/forms/validation-report';
 import { CLASS_NUMBERS, validTrainee, validUnit } from '../fixtures/registration-data';
 import {
   buildCsv,
+  buildXlsx,
   TRAINEE_HEADERS,
   traineeRow,
   traineeWorkbook,
@@ -29,18 +30,31 @@ export type BaseFiles = Readonly<Record<BaseName, Uint8Array>>;
 /** Small valid files: a few rows are enough to reach every reader path, and keep 10,000 runs short. */
 export async function buildBaseFiles(): Promise<BaseFiles> {
   const trainees = [validTrainee(1), validTrainee(2), validTrainee(3)];
-  const unitWorkbook = await import('../fixtures/spreadsheet-files').then(({ buildXlsx }) =>
-    buildXlsx([{ name: '信息表', headers: UNIT_HEADERS, rows: [unitRow(validUnit())] }]),
-  );
   return {
-    'trainee.xlsx': await traineeWorkbook(trainees),
-    'unit.xlsx': unitWorkbook,
+    'trainee.xlsx': await withoutTimestamps(await traineeWorkbook(trainees)),
+    'unit.xlsx': await withoutTimestamps(
+      await buildXlsx([{ name: '信息表', headers: UNIT_HEADERS, rows: [unitRow(validUnit())] }]),
+    ),
     'trainee.csv': buildCsv(
       TRAINEE_HEADERS,
       trainees.map((trainee) => traineeRow(trainee)),
     ),
     'unit.csv': buildCsv(UNIT_HEADERS, [unitRow(validUnit())]),
   };
+}
+
+/** A fixed creation time and a zip without entry dates: the same seed must mutate the same bytes on any day. */
+export const BASE_TIMESTAMP = '2024-08-01T00:00:00Z';
+async function withoutTimestamps(workbook: Uint8Array): Promise<Uint8Array> {
+  const entries = await unzipEntries(workbook);
+  for (const entry of entries) {
+    if (entry.name === 'docProps/core.xml') {
+      entry.data = Buffer.from(
+        entry.data.toString('utf8').replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/g, BASE_TIMESTAMP),
+      );
+    }
+  }
+  return buildZip(entries);
 }
 
 /** Where in a file or an entry, as a fraction of its length (0–9999 ten-thousandths), so a plan fits any size. */
