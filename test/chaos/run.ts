@@ -37,6 +37,7 @@ if (process.argv[2] === '--one') {
     console.log(
       `seed ${seed}: killed ${outcome.plan.target} after ${outcome.killedAfter}/${outcome.quota} seats, ` +
         `${outcome.queued} queued, re-drive ${JSON.stringify(outcome.redrive)}, ` +
+        `${outcome.workflowFailures} workflow steps failed under load, ` +
         `${outcome.differences.length === 0 ? 'same as clean' : `DIFFERS: ${outcome.differences.slice(0, 5).join('; ')}`}` +
         ` (${((Date.now() - started) / 1000).toFixed(1)} s)`,
     );
