@@ -17,6 +17,11 @@ export interface DataAccess {
   readonly writes: readonly string[];
   /** Secondary indexes the function queries. */
   readonly indexes: readonly IndexName[];
+  /**
+   * Reads the system's HMAC key (Secrets Manager): the person lock's hash, signed links, and paging cursors. The
+   * infra test bundles each function and checks this against what its code imports.
+   */
+  readonly hmacKey?: true;
   /** Upload-bucket key prefixes (ending in /) by use. */
   readonly objects: {
     readonly read?: readonly string[];
@@ -45,6 +50,7 @@ const IDEMPOTENCY = 'IDEMPOTENCY';
 export const DATA_ACCESS: Readonly<Record<FunctionName, DataAccess>> = {
   // Reads the programme (classes, deadline, a unit's extension) and records the upload request. Nothing else.
   'upload-url': {
+    hmacKey: true,
     reads: [PROGRAMME],
     queries: [],
     writes: [UPLOAD],
@@ -52,6 +58,7 @@ export const DATA_ACCESS: Readonly<Record<FunctionName, DataAccess>> = {
     objects: { write: ['incoming/'] },
   },
   'ingest-upload': {
+    hmacKey: true,
     reads: [PROGRAMME, UPLOAD, REGISTRATION, LOCK, UNIT, IDEMPOTENCY, NOTICE, MAIL_MARK],
     queries: [REGISTRATION, PROGRAMME],
     writes: [PROGRAMME, UPLOAD, REGISTRATION, LOCK, UNIT, IDEMPOTENCY, NOTICE, MAIL_MARK],
@@ -59,6 +66,7 @@ export const DATA_ACCESS: Readonly<Record<FunctionName, DataAccess>> = {
     objects: { read: ['incoming/'], write: ['reports/'], deleteVersion: ['incoming/'] },
   },
   'admin-api': {
+    hmacKey: true,
     reads: [PROGRAMME, UPLOAD, REGISTRATION, LOCK],
     queries: [REGISTRATION, PROGRAMME],
     writes: [PROGRAMME, REGISTRATION, LOCK, NOTICE],
@@ -66,6 +74,7 @@ export const DATA_ACCESS: Readonly<Record<FunctionName, DataAccess>> = {
     objects: { read: ['reports/'] },
   },
   'class-api': {
+    hmacKey: true,
     reads: [PROGRAMME, REGISTRATION],
     queries: [REGISTRATION, PROGRAMME],
     writes: [PROGRAMME, REGISTRATION],
@@ -73,6 +82,7 @@ export const DATA_ACCESS: Readonly<Record<FunctionName, DataAccess>> = {
     objects: {},
   },
   'certificate-api': {
+    hmacKey: true,
     reads: [PROGRAMME, REGISTRATION, CERTIFICATE],
     queries: [REGISTRATION, PROGRAMME],
     writes: [PROGRAMME, REGISTRATION, CERTIFICATE],
@@ -81,6 +91,7 @@ export const DATA_ACCESS: Readonly<Record<FunctionName, DataAccess>> = {
   },
   // Internet-facing: never a registration, never an upload.
   'public-api': {
+    hmacKey: true,
     reads: [PROGRAMME, CERTIFICATE, EVALUATION, EVALUATION_TOKEN],
     queries: [],
     writes: [EVALUATION, EVALUATION_TOKEN],
@@ -88,6 +99,7 @@ export const DATA_ACCESS: Readonly<Record<FunctionName, DataAccess>> = {
     objects: { read: ['certificates/'] },
   },
   'evaluation-api': {
+    hmacKey: true,
     reads: [PROGRAMME, REGISTRATION, EVALUATION, EVALUATION_TOKEN, NOTICE, MAIL_MARK],
     queries: [EVALUATION, REGISTRATION],
     writes: [REGISTRATION, EVALUATION, EVALUATION_TOKEN, NOTICE, MAIL_MARK],
@@ -95,6 +107,7 @@ export const DATA_ACCESS: Readonly<Record<FunctionName, DataAccess>> = {
     objects: {},
   },
   'workflow-task': {
+    hmacKey: true,
     reads: [PROGRAMME, REGISTRATION, LOCK, CERTIFICATE],
     queries: [REGISTRATION, PROGRAMME],
     writes: [PROGRAMME, REGISTRATION, LOCK, CERTIFICATE],
@@ -113,6 +126,7 @@ export const DATA_ACCESS: Readonly<Record<FunctionName, DataAccess>> = {
   // SES bounce and complaint events (or an SMTP relay's DSNs): marks the address, records it in the registration's
   // history, and tells the unit contact once.
   'mail-events': {
+    hmacKey: true,
     reads: [PROGRAMME, REGISTRATION, UNIT, NOTICE, MAIL_MARK],
     queries: [REGISTRATION],
     writes: [REGISTRATION, NOTICE, MAIL_MARK],
@@ -120,6 +134,7 @@ export const DATA_ACCESS: Readonly<Record<FunctionName, DataAccess>> = {
     objects: {},
   },
   'send-notice': {
+    hmacKey: true,
     reads: [PROGRAMME, REGISTRATION, UNIT, EVALUATION, EVALUATION_TOKEN, NOTICE, MAIL_MARK],
     queries: [REGISTRATION, EVALUATION],
     writes: [REGISTRATION, EVALUATION, EVALUATION_TOKEN, NOTICE, MAIL_MARK],

@@ -68,8 +68,6 @@ export class TrainingStack extends Stack {
     // send-notice reads the registration, writes evaluation invitations, and signs certificate download links.
     this.notices.sendNotice.grantDataAccess(table, uploadsBucket, key);
     this.notices.mailEvents.grantDataAccess(table, uploadsBucket, key);
-    this.storage.personHashKey.grantRead(this.notices.sendNotice.fn);
-    this.notices.sendNotice.fn.addEnvironment('PERSON_HASH_SECRET_ARN', this.storage.personHashKey.secretArn);
 
     // Certificates are rendered where they are issued: the CJK font travels with those functions.
     const font = certificateFont();
@@ -92,8 +90,6 @@ export class TrainingStack extends Stack {
       ingestConcurrency: 5,
     });
     this.workflow.stateMachine.grantStartExecution(this.intake.ingest.fn);
-    this.storage.personHashKey.grantRead(this.intake.ingest.fn);
-    this.intake.ingest.fn.addEnvironment('PERSON_HASH_SECRET_ARN', this.storage.personHashKey.secretArn);
     this.notices.allowSending(this.intake.ingest);
 
     this.adminFunction = new TrainingFunction(this, 'AdminApiFunction', {
@@ -149,8 +145,6 @@ export class TrainingStack extends Stack {
     });
     // Internet-facing: only the items a public route reads or writes, by partition key. Never a registration.
     this.publicFunction.grantDataAccess(table, uploadsBucket, key);
-    this.storage.personHashKey.grantRead(this.publicFunction.fn);
-    this.publicFunction.fn.addEnvironment('PERSON_HASH_SECRET_ARN', this.storage.personHashKey.secretArn);
     apiFunction(this.publicFunction);
 
     this.evaluationFunction = new TrainingFunction(this, 'EvaluationApiFunction', {
@@ -193,7 +187,14 @@ export class TrainingStack extends Stack {
     });
 
     // Every function of the stack, the monitoring check included: none is left out of the bucket and key policies.
-    this.limitWhoReadsFiles(this.node.findAll().filter((c): c is TrainingFunction => c instanceof TrainingFunction));
+    const functions = this.node.findAll().filter((c): c is TrainingFunction => c instanceof TrainingFunction);
+    this.limitWhoReadsFiles(functions);
+    // The HMAC key (person lock, signed links, paging cursors), for the functions declared to use it.
+    for (const fn of functions) {
+      if (!DATA_ACCESS[fn.functionName].hmacKey) continue;
+      this.storage.personHashKey.grantRead(fn.role);
+      fn.fn.addEnvironment('PERSON_HASH_SECRET_ARN', this.storage.personHashKey.secretArn);
+    }
 
     // CDK's own singleton that applies S3 bucket notifications at deploy time.
     const notificationsHandler = this.node.tryFindChild('BucketNotificationsHandler050a0587b7544547bf325f094a3db834');

@@ -89,6 +89,7 @@ async function listRoute(event: AuthorizedEvent, principal: Principal): Promise<
     classNumber: query.class,
     cursor: query.cursor,
     limit: query.limit,
+    caller: principal.subject,
   });
   return json(200, { items: page.items.map(summarise), next: page.next });
 }
@@ -116,7 +117,7 @@ const historyQuery = z.object({
 async function historyRoute(event: AuthorizedEvent, principal: Principal): Promise<HttpResult> {
   const registration = await requireRegistration(event, principal);
   const query = parseQuery(historyQuery, event.queryStringParameters);
-  const page = await listHistory(registration.registrationId, query);
+  const page = await listHistory(registration.registrationId, { ...query, caller: principal.subject });
   // The nomination itself is the upload's row: ingest records it with the registration, not as an event item.
   const nominated = {
     at: registration.createdAt,

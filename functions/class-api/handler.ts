@@ -71,7 +71,13 @@ async function rosterRoute(event: AuthorizedEvent, principal: Principal): Promis
   const { programme, trainingClass } = await requireClass(year(), classNumber);
   const now = systemClock.now();
   const [page, state] = await Promise.all([
-    listRegistrations({ year: programme.year, classNumber, cursor: query.cursor, limit: query.limit }),
+    listRegistrations({
+      year: programme.year,
+      classNumber,
+      cursor: query.cursor,
+      limit: query.limit,
+      caller: principal.subject,
+    }),
     getClassState(programme.year, classNumber),
   ]);
   return json(200, {

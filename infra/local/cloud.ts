@@ -13,7 +13,7 @@ import type { Programme } from '../../shared/domain/programme';
 import { FUNCTION_NAMES, type FunctionName } from '../function-names';
 import { DynamoDbLocal } from './dynamodb-local';
 import { type FailedEvent, FailureQueue } from './failure-queue';
-import { LocalHttpApi } from './http-api';
+import { type CapturedReply, LocalHttpApi } from './http-api';
 import { type InvocationDelay, LocalLambdaRuntime } from './lambda-runtime';
 import { LocalAuth } from './local-auth';
 import { freePort } from './net';
@@ -60,6 +60,23 @@ export interface LocalCloudOptions {
    * functions. Off by default; `npm start` never sets it.
    */
   readonly invocationDelays?: InvocationDelay;
+  /**
+   * Test-only: keep what the system lets out (log lines, Lambda invocations and results, HTTP replies) in
+   * `captured`, so a test can scan it for personal data. Off by default; `npm start` never sets it.
+   */
+  readonly capture?: boolean;
+}
+
+/** What a capturing local cloud saw leave its functions (see LocalCloudOptions.capture). */
+export interface CapturedTraffic {
+  readonly logs: string[];
+  readonly invocations: {
+    readonly fn: FunctionName;
+    readonly event: unknown;
+    readonly result?: unknown;
+    readonly error?: string;
+  }[];
+  readonly replies: CapturedReply[];
 }
 
 /** ID tokens the local cloud accepts: `staff`, one per unit code (`"110000"`), and `hosts`: one per class number. */
@@ -97,11 +114,15 @@ export class LocalCloud {
   private schedules: readonly DailySchedule[] = [];
   private schedulesCheckedAt = 0;
   private scheduleTimer?: NodeJS.Timeout;
+  private s3Directory?: string;
+  private s3Port?: number;
   private api?: LocalHttpApi;
   private control?: Server;
   private readonly inFlight = new Set<Promise<unknown>>();
   private stopped = false;
   private queue?: FailureQueue;
+  captured?: CapturedTraffic;
+  private releaseCapture?: () => void;
 
   constructor(readonly options: LocalCloudOptions) {
     this.dynamo = new DynamoDbLocal(
@@ -121,6 +142,7 @@ export class LocalCloud {
     const system = synthesizeForLocal();
     this.lambdas = new LocalLambdaRuntime(system.functions, this.options.invocationDelays);
     this.schedules = system.schedules;
+    if (this.options.capture) this.startCapture();
 
     const [dynamodbEndpoint, s3Endpoint, sesEndpoint] = await Promise.all([
       this.dynamo.start(),
@@ -139,7 +161,7 @@ export class LocalCloud {
       },
     );
     const sfnEndpoint = await this.stepFunctions.listen();
-    this.api = new LocalHttpApi(this.lambdas, this.auth);
+    this.api = new LocalHttpApi(this.lambdas, this.auth, (reply) => this.captured?.replies.push(reply));
     const apiUrl = await this.api.listen(this.options.apiPort ?? 0);
 
     const now = Date.parse(this.options.now ?? DEFAULT_LOCAL_NOW);
@@ -313,21 +335,56 @@ export class LocalCloud {
     await this.api?.close();
     await this.s3?.close().catch(() => undefined);
     await this.sesSimulator?.close();
+    if (this.s3Directory) rmSync(this.s3Directory, { recursive: true, force: true });
     await new Promise<void>((resolve) => (this.ses ? this.ses.close(() => resolve()) : resolve()));
     this.ses?.closeAllConnections?.();
     await this.dynamo.stop();
+    this.releaseCapture?.();
   }
 
-  private async startS3(directory: string): Promise<string> {
-    rmSync(directory, { recursive: true, force: true });
+  /** Tees stdout and stderr (where every function's logger writes) and records every Lambda invocation. */
+  private startCapture(): void {
+    const captured: CapturedTraffic = { logs: [], invocations: [], replies: [] };
+    this.captured = captured;
+    const streams = [process.stdout, process.stderr] as const;
+    const originals = streams.map((stream) => stream.write);
+    streams.forEach((stream, index) => {
+      const original = originals[index] as typeof stream.write;
+      stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+        captured.logs.push(Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk));
+        return (original as (...args: unknown[]) => boolean).call(stream, chunk, ...rest);
+      }) as typeof stream.write;
+    });
+    const invoke = this.lambdas.invoke.bind(this.lambdas);
+    this.lambdas.invoke = async (fn, event) => {
+      try {
+        const result = await invoke(fn, event);
+        captured.invocations.push({ fn, event, result });
+        return result;
+      } catch (error) {
+        captured.invocations.push({ fn, event, error: String(error) });
+        throw error;
+      }
+    };
+    this.releaseCapture = () => {
+      streams.forEach((stream, index) => {
+        stream.write = originals[index] as typeof stream.write;
+      });
+    };
+  }
+
+  private async startS3(directory: string, restartOnPort?: number): Promise<string> {
+    // A restart after an outage keeps the objects, as S3 would; a fresh start begins empty.
+    if (restartOnPort === undefined) rmSync(directory, { recursive: true, force: true });
     mkdirSync(directory, { recursive: true });
-    const port = await freePort();
+    const port = restartOnPort ?? (await freePort());
+    this.s3Directory = directory;
+    this.s3Port = port;
     this.s3 = new S3rver({
       port,
       address: '127.0.0.1',
       silent: true,
       directory,
-      resetOnClose: true,
       configureBuckets: [{ name: BUCKET_NAME, configs: [] }],
     });
     await this.s3.run();
@@ -418,6 +475,22 @@ export class LocalCloud {
     if (!this.sesSimulator || this.sesPort === undefined) return;
     if (down && this.sesSimulator.listening) await this.sesSimulator.close();
     else if (!down && !this.sesSimulator.listening) await this.sesSimulator.listen(this.sesPort);
+  }
+
+  /**
+   * Fault injection for tests: s3rver gone (connections cut, then refused) until turned off again. Its objects
+   * survive, as S3's would, and it comes back on the same port, so existing clients keep working.
+   */
+  async setS3Outage(down: boolean): Promise<void> {
+    if (down && this.s3) {
+      const server = this.s3;
+      this.s3 = undefined;
+      const closed = server.close().catch(() => undefined);
+      server.httpServer?.closeAllConnections();
+      await closed;
+    } else if (!down && !this.s3 && this.s3Directory) {
+      await this.startS3(this.s3Directory, this.s3Port);
+    }
   }
 
   private personHashKey(dataDir: string): string {

@@ -12,6 +12,13 @@ interface CompiledRoute {
   readonly names: string[];
 }
 
+export interface CapturedReply {
+  readonly routeKey: string;
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer;
+}
+
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 /**
@@ -33,6 +40,8 @@ export class LocalHttpApi {
   constructor(
     private readonly lambdas: LocalLambdaRuntime,
     private readonly auth: LocalAuth,
+    /** Test-only: told of every reply a handler gave (the local cloud's opt-in capture). */
+    private readonly onReply?: (reply: CapturedReply) => void,
   ) {}
 
   async listen(port = 0): Promise<string> {
@@ -93,6 +102,12 @@ export class LocalHttpApi {
       isBase64Encoded?: boolean;
     };
     const body = result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0);
+    this.onReply?.({
+      routeKey: event.routeKey,
+      status: result.statusCode ?? 200,
+      headers: result.headers ?? {},
+      body,
+    });
     response.writeHead(result.statusCode ?? 200, { ...result.headers, 'content-length': String(body.length) });
     response.end(body);
   }

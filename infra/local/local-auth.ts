@@ -59,6 +59,25 @@ export class LocalAuth {
       .sign(this.secret);
   }
 
+  /**
+   * Test-only: a token with exactly these claims, signed with this cloud's key, for what Cognito would never issue
+   * but an authorizer must still judge (an expired token, another issuer, an account with two roles).
+   */
+  async mintClaims(
+    claims: Record<string, unknown>,
+    options: { subject: string; issuer?: string; expiresAt?: Date },
+  ): Promise<string> {
+    const expiresAt = options.expiresAt ?? new Date(Date.now() + 3600_000);
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(options.subject)
+      .setIssuer(options.issuer ?? LOCAL_ISSUER)
+      .setAudience(LOCAL_AUDIENCE)
+      .setIssuedAt(Math.floor(expiresAt.getTime() / 1000) - 3600)
+      .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+      .sign(this.secret);
+  }
+
   /** The JWT authorizer's checks: signature, issuer, audience, expiry. Returns the claims or undefined. */
   async verify(token: string): Promise<Record<string, unknown> | undefined> {
     try {

@@ -13,5 +13,7 @@ declare module 's3rver' {
     constructor(options: S3rverOptions);
     run(): Promise<{ address: string; port: number }>;
     close(): Promise<void>;
+    /** The listening server, once run() has resolved. */
+    readonly httpServer?: import('node:http').Server;
   }
 }

@@ -24,21 +24,22 @@ export function historyPut(registrationId: string, event: HistoryEvent) {
 
 export async function listHistory(
   registrationId: string,
-  options: { cursor?: string; limit: number },
+  options: { cursor?: string; limit: number; caller: string },
 ): Promise<Page<HistoryEvent>> {
+  const binding = { caller: options.caller, query: { list: 'history', registrationId } };
   const result = await dynamoClient().send(
     new QueryCommand({
       TableName: loadConfig().TABLE_NAME,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': keys.registration(registrationId).pk, ':prefix': HISTORY_PREFIX },
-      ExclusiveStartKey: decodeCursor(options.cursor),
+      ExclusiveStartKey: await decodeCursor(options.cursor, binding),
       Limit: options.limit,
       ConsistentRead: true,
     }),
   );
   return {
     items: (result.Items ?? []).map(({ pk, sk, type, registrationId: _id, ...event }) => event as HistoryEvent),
-    next: result.LastEvaluatedKey ? encodeCursor(result.LastEvaluatedKey) : null,
+    next: result.LastEvaluatedKey ? await encodeCursor(result.LastEvaluatedKey, binding) : null,
   };
 }
 

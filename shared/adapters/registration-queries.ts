@@ -2,7 +2,7 @@ import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Registration, RegistrationStatus } from '../domain/trainee-registration';
 import { dynamoClient } from './aws-clients';
 import { loadConfig } from './config';
-import { decodeCursor, encodeCursor, invalidCursor, type Page } from './cursor';
+import { type CursorBinding, decodeCursor, encodeCursor, invalidCursor, type Page } from './cursor';
 import { indexKeys } from './keys';
 import { toRegistration } from './registration-store';
 
@@ -15,13 +15,28 @@ export interface ListQuery {
   readonly classNumber?: number;
   readonly cursor?: string;
   readonly limit: number;
+  /** Who asked (the token's subject, or INTERNAL_CALLER): a cursor works only for the caller it was issued to. */
+  readonly caller: string;
 }
 
+/** The key attributes of a base-table item and of the byClass index, which a filtered page resumes from. */
+const CLASS_INDEX_KEY = ['pk', 'sk', 'gsi2pk', 'gsi2sk'] as const;
+
 export async function listRegistrations(query: ListQuery): Promise<Page<Registration>> {
+  const binding: CursorBinding = {
+    caller: query.caller,
+    query: {
+      list: 'registrations',
+      year: query.year,
+      unit: query.unit,
+      status: query.status,
+      classNumber: query.classNumber,
+    },
+  };
   const input: QueryCommandInput = {
     TableName: table(),
     Limit: query.limit,
-    ExclusiveStartKey: decodeCursor(query.cursor),
+    ExclusiveStartKey: await decodeCursor(query.cursor, binding),
   };
   const values: Record<string, unknown> = {};
   const filters: string[] = [];
@@ -58,11 +73,24 @@ export async function listRegistrations(query: ListQuery): Promise<Page<Registra
   }
   input.ExpressionAttributeValues = values;
   try {
-    const result = await dynamoClient().send(new QueryCommand(input));
-    return {
-      items: (result.Items ?? []).map(toRegistration),
-      next: result.LastEvaluatedKey ? encodeCursor(result.LastEvaluatedKey) : null,
-    };
+    for (;;) {
+      const result = await dynamoClient().send(new QueryCommand(input));
+      const items = result.Items ?? [];
+      const last = items.at(-1);
+      if (!result.LastEvaluatedKey) return { items: items.map(toRegistration), next: null };
+      if (filters.length === 0) {
+        return { items: items.map(toRegistration), next: await encodeCursor(result.LastEvaluatedKey, binding) };
+      }
+      // A filtered page's LastEvaluatedKey is whichever item was read last, often one the filter dropped: another
+      // unit's registration in a class list. The cursor resumes from the last item returned instead, so it holds
+      // only keys the caller was shown; the items between are read again and dropped again.
+      if (last) {
+        const resumeAt = Object.fromEntries(CLASS_INDEX_KEY.map((name) => [name, last[name]]));
+        return { items: items.map(toRegistration), next: await encodeCursor(resumeAt, binding) };
+      }
+      // Nothing of the caller's on this page and more to read: read on rather than hand out a foreign key.
+      input.ExclusiveStartKey = result.LastEvaluatedKey;
+    }
   } catch (error) {
     if (error instanceof Error && error.name === 'ValidationException' && query.cursor) {
       throw invalidCursor();

@@ -33,9 +33,27 @@ export function httpHandler(fn: (event: AuthorizedEvent, context: Context) => Pr
       .use(routePolicyWins())
       .use(httpSecurityHeaders())
       .use(errorsAsJson())
-      .use(httpJsonBodyParser({ disableContentTypeError: true }))
+      .use(optionalJsonBody())
       .handler(fn as never)
   );
+}
+
+/**
+ * The JSON body when there is one. The parser alone answers 422 to a request that says `application/json` but
+ * sends nothing, which clients do on a GET and on a body-less POST such as a withdrawal; no body is simply none.
+ */
+function optionalJsonBody(): middy.MiddlewareObj<AuthorizedEvent, APIGatewayProxyResultV2> {
+  const parser = httpJsonBodyParser({ disableContentTypeError: true });
+  return {
+    before: async (request) => {
+      const body = request.event.body as string | null | undefined;
+      if (body === undefined || body === null || body === '') {
+        request.event.body = undefined;
+        return;
+      }
+      return parser.before?.(request as never);
+    },
+  };
 }
 
 /**

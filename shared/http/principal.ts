@@ -23,6 +23,12 @@ export type Principal =
   | { readonly role: 'host'; readonly subject: string; readonly classes: readonly number[] }
   | { readonly role: 'unit'; readonly subject: string; readonly unit: string };
 
+const ROLE_NAMES: Record<Principal['role'], string> = {
+  staff: '培训管理人员',
+  host: '承办机构',
+  unit: '地方中小企业主管部门',
+};
+
 export type AuthorizedEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 
 export function principalOf(event: AuthorizedEvent): Principal {
@@ -30,15 +36,28 @@ export function principalOf(event: AuthorizedEvent): Principal {
   if (!claims?.sub) throw new DomainError('UNAUTHENTICATED', '未登录或登录已失效', 401);
   const subject = String(claims.sub);
   const groups = groupsOf(claims['cognito:groups']);
-  if (groups.includes(STAFF_GROUP)) return { role: 'staff', subject };
-  if (groups.includes(HOST_GROUP)) {
+  const unitClaim = claims[UNIT_CLAIM];
+  const claimed = [
+    groups.includes(STAFF_GROUP) && 'staff',
+    groups.includes(HOST_GROUP) && 'host',
+    unitClaim !== undefined && unitClaim !== '' && 'unit',
+  ].filter((role): role is Principal['role'] => role !== false);
+  // An account configured with two roles is a provisioning mistake; picking one of them would silently widen or
+  // narrow what it reaches, so it reaches nothing until an administrator fixes it.
+  if (claimed.length > 1) {
+    throw new DomainError(
+      'AMBIGUOUS_ROLE',
+      `当前账号同时具有多个角色（${claimed.map((role) => ROLE_NAMES[role]).join('、')}），无法确定身份，请联系管理员调整账号配置`,
+      403,
+    );
+  }
+  if (claimed[0] === 'staff') return { role: 'staff', subject };
+  if (claimed[0] === 'host') {
     const classes = classesOf(claims[CLASSES_CLAIM]);
     if (classes.length > 0) return { role: 'host', subject, classes };
-    // A host account with a broken class list must not fall back to any other role it might also carry.
     throw new DomainError('FORBIDDEN', '承办机构账号未正确配置所承办的期次（custom:classes），无权访问', 403);
   }
-  const unit = claims[UNIT_CLAIM];
-  if (typeof unit === 'string' && isUnitCode(unit)) return { role: 'unit', subject, unit };
+  if (typeof unitClaim === 'string' && isUnitCode(unitClaim)) return { role: 'unit', subject, unit: unitClaim };
   throw new DomainError('FORBIDDEN', '当前账号未分配角色或单位，无权访问', 403);
 }
 

@@ -56,6 +56,36 @@ describe('json()', () => {
   });
 });
 
+describe('a JSON content type without a body', () => {
+  it.each([
+    ['a GET with no body', { routeKey: 'GET /things' }],
+    ['a GET with an empty body', { routeKey: 'GET /things', body: '' }],
+    ['a POST withdraw with no body', { routeKey: 'POST /registrations/{registrationId}/withdraw' }],
+  ])('%s is answered normally, with no body for the route', async (_label, overrides) => {
+    let seen: unknown = 'not called';
+    const handler = httpHandler(async (event) => {
+      seen = event.body;
+      return json(200, { ok: true });
+    });
+    const reply = await invoke(
+      handler,
+      request({ ...overrides, headers: { 'content-type': 'application/json; charset=utf-8' } } as never),
+    );
+    expect(reply.statusCode).toBe(200);
+    expect(seen).toBeUndefined();
+  });
+
+  it('still parses a JSON body that is there', async () => {
+    let seen: unknown;
+    const handler = httpHandler(async (event) => {
+      seen = event.body;
+      return json(200, {});
+    });
+    await invoke(handler, request({ body: '{"reason":"改期"}', headers: { 'content-type': 'application/json' } }));
+    expect(seen).toEqual({ reason: '改期' });
+  });
+});
+
 describe('errors as { code, message }', () => {
   it('keeps a DomainError’s status, code, message and details', async () => {
     const handler = httpHandler(async () => {

@@ -35,6 +35,33 @@ describe('path parameters', () => {
   });
 });
 
+describe('path ids are validated and decoded once', () => {
+  it('decodes exactly once: an encoded percent sign stays a percent sign', () => {
+    // "%2525" is "%25" after one decoding and "%" after two.
+    expect(pathParameter(withPath({ id: 'R%2525' }), 'id')).toBe('R%25');
+  });
+
+  it.each([
+    ['a lone percent sign', '%'],
+    ['a truncated escape', 'R2024-%E4%B8'],
+    ['a non-hex escape', '%zz'],
+    ['an escape that is not UTF-8', '%C0%AF'],
+    ['2 KB of characters', 'R'.repeat(2048)],
+    ['2 KB once decoded', '%41'.repeat(200)],
+    ['one character too many', 'x'.repeat(129)],
+    ['a control character', 'R%00'],
+    ['an encoded slash', '..%2F..%2Fuploads'],
+  ])('%s is a 400 INVALID_PATH_PARAMETER naming the parameter', (_label, raw) => {
+    const error = caught(() => pathParameter(withPath({ registrationId: raw }), 'registrationId'));
+    expect(error).toMatchObject({ code: 'INVALID_PATH_PARAMETER', status: 400 });
+    expect(error.message).toContain('registrationId');
+  });
+
+  it('accepts an id of the longest allowed length', () => {
+    expect(pathParameter(withPath({ id: 'x'.repeat(128) }), 'id')).toHaveLength(128);
+  });
+});
+
 describe('the class number in the path (期次 1–99)', () => {
   it.each([
     ['1', 1],
