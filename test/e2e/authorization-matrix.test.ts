@@ -77,6 +77,11 @@ const MATRIX: Readonly<Record<string, Row>> = {
     request: (f, t) => ({ path: `/uploads/${f.upload[t]}/report` }),
     expected: staffAndOwnUnit(200, 200),
   },
+  'GET /uploads/{uploadId}/report.xlsx': {
+    // The fixture's uploads are still pending: authorized callers get REPORT_NOT_READY, others 403.
+    request: (f, t) => ({ path: `/uploads/${f.upload[t]}/report.xlsx` }),
+    expected: staffAndOwnUnit(404, 404),
+  },
   'GET /registrations': {
     request: (_f, t) => ({ path: t === 'A' ? '/registrations' : `/registrations?unit=${UNIT_B}` }),
     expected: staffAndOwnUnit(200, 200),
@@ -372,7 +377,7 @@ describe('authorization matrix: every route × every kind of caller, through the
       );
       const report = await eventually(async () => {
         const r = await api(endpoints, `/uploads/${issued.body.uploadId}/report`, { token: tokens.unitAonA });
-        return r.body.status === 'pending' ? undefined : r.body;
+        return ['pending', 'processing'].includes(r.body.status) ? undefined : r.body;
       });
       expect(report.findings.length).toBeGreaterThan(0);
       await cloud.idle();
