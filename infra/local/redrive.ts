@@ -14,3 +14,5 @@ Object.assign(process.env, JSON.parse(readFileSync(join(dataDir, 'env.json'), 'u
 const lambdas = new LocalLambdaRuntime(synthesizeForLocal().functions);
 const result = await new FailureQueue(join(dataDir, 'failed-events')).redrive((fn, event) => lambdas.invoke(fn, event));
 console.log(JSON.stringify(result));
+// Non-zero while events still fail, so a script (or CI) can tell; done once it has reported either way.
+process.exit(result.stillFailing > 0 ? 1 : 0);

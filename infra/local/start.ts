@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { localDataDirProblem, RunFiles } from './local-data-dir';
+import { localEnvironment } from './local-environment';
 
 /** `npm start`: the local cloud, until Ctrl-C. */
 const dataDir = process.env.LOCAL_DATA_DIR ?? '.local';
@@ -56,10 +57,4 @@ try {
 function writeLocalEnvironment(): void {
   if (stopping) return;
   runFiles.write(join(dataDir, 'env.json'), `${JSON.stringify(localEnvironment(), null, 2)}\n`, 0o600);
-}
-
-function localEnvironment(): Record<string, string> {
-  const names =
-    /^(AWS_|TABLE_NAME|UPLOADS_BUCKET|STATE_MACHINE_ARN|PROGRAMME_YEAR|PUBLIC_BASE_URL|MAIL_|S3_|CLOCK_|PERSON_HASH_KEY|POWERTOOLS_)/;
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) => names.test(name))) as Record<string, string>;
 }
