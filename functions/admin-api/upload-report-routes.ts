@@ -3,7 +3,7 @@ import { readReportFile } from '../../shared/adapters/upload-files';
 import { getUpload } from '../../shared/adapters/upload-store';
 import { DomainError, type Finding } from '../../shared/domain/errors';
 import { findUnit } from '../../shared/domain/units';
-import { CONTENT_TYPES, type UploadRecord } from '../../shared/domain/upload';
+import { CONTENT_TYPES, summariseFindings, type UploadRecord } from '../../shared/domain/upload';
 import { forUnit } from '../../shared/domain/upload-findings';
 import { type HttpResult, json } from '../../shared/http/http-handler';
 import {
@@ -55,7 +55,7 @@ export async function uploadReportRoute(event: AuthorizedEvent, principal: Princ
     rows: upload.rows ?? 0,
     accepted: upload.accepted ?? 0,
     findingTotal: upload.findingTotal ?? all.length,
-    findingCounts: upload.findingCounts ?? countByCode(all),
+    findingCounts: upload.findingCounts ?? summariseFindings(all).counts,
     refusedFiles: upload.refusedObjects ?? 0,
     ...(upload.refusedObjects
       ? {
@@ -104,12 +104,6 @@ async function allFindings(upload: UploadRecord): Promise<readonly Finding[]> {
   if (!bytes) return upload.findings ?? [];
   const report = JSON.parse(Buffer.from(bytes).toString('utf8')) as { findings?: Finding[] };
   return report.findings ?? [];
-}
-
-function countByCode(findings: readonly Finding[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const finding of findings) counts[finding.code] = (counts[finding.code] ?? 0) + 1;
-  return counts;
 }
 
 function withHolderName(finding: Finding): Finding & { heldByName?: string } {
