@@ -25,6 +25,8 @@ const configSchema = z.object({
   REGISTRATION_RETENTION_DAYS: z.coerce.number().int().min(30).max(3650).default(730),
   /** Days a certified trainee's registration is kept for the unit archives; then TTL deletes it. */
   CERTIFIED_RETENTION_DAYS: z.coerce.number().int().min(365).max(7300).default(1825),
+  /** Days an audit event is kept (who viewed or exported full records, who changed what). */
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(365).max(7300).default(1825),
   /** Only the local cloud sets these. */
   S3_FORCE_PATH_STYLE: z
     .enum(['true', 'false'])

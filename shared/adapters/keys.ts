@@ -46,6 +46,8 @@ export const keys = {
   }),
   /** An address that bounced or complained, by whose address it is (a registration's trainee, a unit's contact). */
   undeliverableMark: (owner: string) => ({ pk: `MAILMARK#${owner}`, sk: 'MARK' }),
+  /** An audit event, in its month's partition (UTC), ordered by time. */
+  auditEvent: (at: string, suffix: string) => ({ pk: `AUDIT#${at.slice(0, 7)}`, sk: `${at}#${suffix}` }),
 } as const;
 
 export const HISTORY_PREFIX = 'EVENT#';

@@ -2,6 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
+import httpRouterHandler, { type Method } from '@middy/http-router';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { logger } from '../adapters/logger';
@@ -107,24 +108,44 @@ function errorsAsJson(): middy.MiddlewareObj<AuthorizedEvent, APIGatewayProxyRes
 export type Route = (event: AuthorizedEvent, principal: Principal) => Promise<HttpResult>;
 
 /**
- * One function serving several routes of the shared route table (infra/routes.ts): API Gateway names the route in
- * `routeKey`, so dispatch is a lookup; the caller's principal comes from the authorizer's claims.
+ * One function serving several routes of the shared route table (infra/routes.ts), keyed `METHOD /path` as the
+ * table writes them. Dispatch is middy's http-router (method and path, path parameters included), so no function
+ * keeps its own matching code; the caller's principal comes from the authorizer's claims.
  */
 export function routeHandler(routes: Readonly<Record<string, Route>>) {
-  return httpHandler(async (event) => {
-    const route = routes[event.routeKey];
-    if (!route) throw new DomainError('NOT_FOUND', '接口不存在', 404);
-    return route(event, principalOf(event));
-  });
+  const router = routerOf(routes, (route) => async (event: AuthorizedEvent) => route(event, principalOf(event)));
+  return Object.assign(
+    httpHandler(
+      async (event, context) => (await router(event as never, context as never, undefined as never)) as HttpResult,
+    ),
+    { routeKeys: Object.keys(routes) },
+  );
 }
 
 export type PublicRoute = (event: AuthorizedEvent) => Promise<HttpResult>;
 
 /** Routes with no sign-in (verification, evaluation by personal link): no principal, nothing but what the path holds. */
 export function publicRouteHandler(routes: Readonly<Record<string, PublicRoute>>) {
-  return httpHandler(async (event) => {
-    const route = routes[event.routeKey];
-    if (!route) throw new DomainError('NOT_FOUND', '接口不存在', 404);
-    return route(event);
+  const router = routerOf(routes, (route) => (event: AuthorizedEvent) => route(event));
+  return Object.assign(
+    httpHandler(
+      async (event, context) => (await router(event as never, context as never, undefined as never)) as HttpResult,
+    ),
+    { routeKeys: Object.keys(routes) },
+  );
+}
+
+function routerOf<R>(
+  routes: Readonly<Record<string, R>>,
+  wrap: (route: R) => (event: AuthorizedEvent) => Promise<HttpResult>,
+) {
+  return httpRouterHandler({
+    routes: Object.entries(routes).map(([routeKey, route]) => {
+      const [method, path] = routeKey.split(' ') as [Method, string];
+      return { method, path, handler: wrap(route) as never };
+    }),
+    notFoundResponse: () => {
+      throw new DomainError('NOT_FOUND', '接口不存在', 404);
+    },
   });
 }

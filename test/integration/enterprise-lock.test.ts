@@ -4,7 +4,7 @@ import { PROGRAMME_YEAR } from '../../infra/local/cloud';
 import { defaultProgramme } from '../../shared/adapters/programme-store';
 import { findUnit } from '../../shared/domain/units';
 import { makeCreditCode, validTrainee } from '../fixtures/registration-data';
-import { startTestCloud } from '../support/local-cloud';
+import { eventually, startTestCloud } from '../support/local-cloud';
 import {
   findingsOf,
   inBatches,
@@ -26,6 +26,21 @@ const CONTENDED_UNIT = '440300';
  * Issue 4: one enterprise, one person, one class per year, across all units. Two units upload the same enterprise
  * (different people) at the same moment; the enterprise lock in each row's transaction lets exactly one through.
  */
+/**
+ * The upload once ingest has finished it. The idle barrier covers every invocation the cloud has started; waiting on
+ * the stored status as well means a notification that reaches the cloud late still counts, rather than failing.
+ */
+function finishedUpload(uploadId: string) {
+  return eventually(
+    async () => {
+      const upload = await storedUpload(uploadId);
+      return upload?.status === 'done' || upload?.status === 'failed' ? upload : undefined;
+    },
+    30_000,
+    `upload ${uploadId} to finish`,
+  );
+}
+
 describe('enterprise lock across units', () => {
   let cloud: LocalCloud;
   let endpoints: Endpoints;
@@ -67,7 +82,7 @@ describe('enterprise lock across units', () => {
         return Promise.all(
           prepared.map(async (trial) => ({
             ...trial,
-            uploads: await Promise.all(trial.issued.map((upload) => storedUpload(upload.uploadId))),
+            uploads: await Promise.all(trial.issued.map((upload) => finishedUpload(upload.uploadId))),
           })),
         );
       },

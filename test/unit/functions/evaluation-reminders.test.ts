@@ -37,7 +37,10 @@ const remind = () =>
       rawPath: '/classes/3/evaluation/reminders',
       headers: {},
       pathParameters: { classNumber: '3' },
-      requestContext: { authorizer: { jwt: { claims: { sub: 'staff-1', 'cognito:groups': '[staff]' }, scopes: [] } } },
+      requestContext: {
+        http: { method: 'POST', path: '/classes/3/evaluation/reminders' },
+        authorizer: { jwt: { claims: { sub: 'staff-1', 'cognito:groups': '[staff]' }, scopes: [] } },
+      },
     } as never,
     context,
   ) as Promise<{ statusCode: number; body: string }>;

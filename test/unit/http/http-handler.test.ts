@@ -19,12 +19,18 @@ const context = {
 
 const request = (overrides: Partial<AuthorizedEvent> & { claims?: Record<string, unknown> } = {}) => {
   const { claims, ...rest } = overrides;
+  // As API Gateway sends it: the matched route, and the method and path the router dispatches on.
+  const [method, path] = (rest.routeKey ?? 'GET /things').split(' ') as [string, string];
+  const rawPath = path.replace(/\{[^}]+\}/g, 'R2024-440300-0001');
   return {
     version: '2.0',
     routeKey: 'GET /things',
-    rawPath: '/things',
+    rawPath,
     headers: {},
-    requestContext: { authorizer: claims ? { jwt: { claims, scopes: [] } } : undefined },
+    requestContext: {
+      http: { method, path: rawPath },
+      authorizer: claims ? { jwt: { claims, scopes: [] } } : undefined,
+    },
     ...rest,
   } as unknown as AuthorizedEvent;
 };

@@ -12,11 +12,11 @@ const event = (routeKey: string, claims: Record<string, unknown> | null = { sub:
   ({
     version: '2.0',
     routeKey,
-    rawPath: '/x',
+    rawPath: routeKey.split(' ')[1],
     headers: {},
     isBase64Encoded: false,
     requestContext: {
-      http: { method: 'GET', path: '/x' },
+      http: { method: routeKey.split(' ')[0], path: routeKey.split(' ')[1] },
       authorizer: claims ? { jwt: { claims, scopes: [] } } : undefined,
     },
   }) as never;
