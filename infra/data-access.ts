@@ -44,6 +44,8 @@ const EVALUATION_TOKEN = 'EVALTOKEN#';
 /** One claimed send of one notice (exactly once), and an address marked undeliverable (a hash, never the address). */
 const NOTICE = 'NOTICE#';
 const MAIL_MARK = 'MAILMARK#';
+/** Audit events, by month. */
+const AUDIT = 'AUDIT#';
 /** Powertools idempotency records (ingest), under one static partition. */
 const IDEMPOTENCY = 'IDEMPOTENCY';
 
@@ -72,6 +74,15 @@ export const DATA_ACCESS: Readonly<Record<FunctionName, DataAccess>> = {
     writes: [PROGRAMME, REGISTRATION, LOCK, NOTICE],
     indexes: ['byUnit', 'byClass', 'byYear'],
     objects: { read: ['reports/'] },
+  },
+  // The programme office's operations: audit trail, quotas, exports, settings, archives.
+  'staff-api': {
+    hmacKey: true,
+    reads: [PROGRAMME, REGISTRATION],
+    queries: [AUDIT, PROGRAMME],
+    writes: [AUDIT],
+    indexes: [],
+    objects: {},
   },
   'class-api': {
     hmacKey: true,

@@ -6,6 +6,7 @@ export const FUNCTION_NAMES = [
   'ingest-upload',
   'admin-api',
   'class-api',
+  'staff-api',
   'public-api',
   'certificate-api',
   'evaluation-api',

@@ -52,4 +52,5 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'POST', path: '/evaluation/{token}', target: 'public-api', public: true, throttle: EVALUATION_THROTTLE },
   { method: 'GET', path: '/templates/{templateName}', target: 'admin-api' },
   { method: 'GET', path: '/programme', target: 'admin-api' },
+  { method: 'GET', path: '/audit', target: 'staff-api' },
 ];

@@ -35,6 +35,7 @@ export class TrainingStack extends Stack {
   readonly api: AdminApi;
   readonly adminFunction: TrainingFunction;
   readonly classFunction: TrainingFunction;
+  readonly staffFunction: TrainingFunction;
   readonly certificateFunction: TrainingFunction;
   readonly publicFunction: TrainingFunction;
   readonly evaluationFunction: TrainingFunction;
@@ -122,6 +123,18 @@ export class TrainingStack extends Stack {
       reason: 'Invoked synchronously by API Gateway; the caller sees the error, so there is nothing to dead-letter.',
     });
 
+    // The programme office's operations: its role writes audit events and exports, which admin-api's does not.
+    this.staffFunction = new TrainingFunction(this, 'StaffApiFunction', {
+      name: 'staff-api',
+      description: 'Programme office: quotas, exports, programme settings, audit trail, unit archives',
+      timeout: Duration.seconds(29),
+      memorySize: 1024,
+      logKey: key,
+      environment: baseEnvironment,
+    });
+    this.staffFunction.grantDataAccess(table, uploadsBucket, key);
+    apiFunction(this.staffFunction);
+
     this.certificateFunction = new TrainingFunction(this, 'CertificateApiFunction', {
       name: 'certificate-api',
       description: 'Certificates: PDF for staff and the unit, revocation, re-issue, a class archive',
@@ -166,6 +179,7 @@ export class TrainingStack extends Stack {
         'upload-url': this.intake.uploadUrl,
         'admin-api': this.adminFunction,
         'class-api': this.classFunction,
+        'staff-api': this.staffFunction,
         'certificate-api': this.certificateFunction,
         'public-api': this.publicFunction,
         'evaluation-api': this.evaluationFunction,

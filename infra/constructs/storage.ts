@@ -64,6 +64,8 @@ export class Storage extends Construct {
         { id: 'expire-reports', prefix: 'reports/', expiration: props.uploadRetention },
         // A class archive is a copy made for one download (its link lasts 15 minutes): gone the next day.
         { id: 'expire-certificate-archives', prefix: 'archives/', expiration: Duration.days(1) },
+        // Exports too large to be a reply: served once by a 5-minute link, then gone.
+        { id: 'expire-exports', prefix: 'exports/', expiration: Duration.days(1) },
         { id: 'expire-old-versions', noncurrentVersionExpiration: Duration.days(30) },
         { id: 'abort-multipart', abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],

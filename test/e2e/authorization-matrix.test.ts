@@ -171,6 +171,7 @@ const MATRIX: Readonly<Record<string, Row>> = {
   },
   'GET /templates/{templateName}': { request: path('/templates/trainee.xlsx'), expected: anyoneSignedIn(200) },
   'GET /programme': { request: path('/programme'), expected: anyoneSignedIn(200) },
+  'GET /audit': { request: path('/audit'), expected: staffOnly(200) },
 };
 
 function unsignedToken(claims: Record<string, unknown>): string {

@@ -568,6 +568,11 @@ const EXPECTED_ACCESS: Record<string, Record<string, string[]>> = {
     QueryIndexes: ['byUnit', 'byClass', 'byYear'],
     ReadObjects: ['reports/'],
   },
+  'staff-api': {
+    ReadItems: P('PROGRAMME', 'REG'),
+    QueryPartitions: P('AUDIT', 'PROGRAMME'),
+    WriteItems: P('AUDIT'),
+  },
   'class-api': {
     ReadItems: P('PROGRAMME', 'REG'),
     QueryPartitions: P('REG', 'PROGRAMME'),

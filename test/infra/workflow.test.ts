@@ -139,6 +139,7 @@ describe('state machine definition', () => {
       'ingest-upload': { timeoutSeconds: 300, reservedConcurrency: 5 },
       'admin-api': { timeoutSeconds: 29 },
       'class-api': { timeoutSeconds: 29 },
+      'staff-api': { timeoutSeconds: 29 },
       'certificate-api': { timeoutSeconds: 29 },
       'public-api': { timeoutSeconds: 10 },
       'evaluation-api': { timeoutSeconds: 29 },
