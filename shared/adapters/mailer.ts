@@ -1,7 +1,6 @@
 import type { OutgoingMail } from '../notices/mime';
 import { loadConfig } from './config';
 import { sesMailer } from './ses-mailer';
-import { smtpCredentials, smtpMailer } from './smtp-mailer';
 
 export type { OutgoingMail } from '../notices/mime';
 
@@ -17,7 +16,8 @@ async function createMailer(): Promise<Mailer> {
   const config = loadConfig();
   const envelope = { from: config.MAIL_FROM, replyTo: config.MAIL_REPLY_TO };
   if (config.MAIL_TRANSPORT === 'smtp') {
-    // loadConfig refuses smtp without a host and a secret.
+    // loadConfig refuses smtp without a host and a secret. The SMTP transport is loaded only where it is the one used.
+    const { smtpCredentials, smtpMailer } = await import('./smtp-mailer');
     const credentials = await smtpCredentials(config.SMTP_SECRET_ID as string);
     return smtpMailer({ host: config.SMTP_HOST as string, port: config.SMTP_PORT, ...credentials }, envelope);
   }

@@ -21,13 +21,20 @@ import { type CertificateRecord, programmeTitle } from '../domain/certificate-re
 import { DomainError } from '../domain/errors';
 import { findClass, type Programme } from '../domain/programme';
 import type { CertificateInfo, Registration } from '../domain/trainee-registration';
-import { certificateFontPath, renderCertificatePdf } from './certificate-pdf';
 import { verificationUrl } from './certificate-links';
+
+/**
+ * The renderer (pdf-lib, fontkit, qrcode) is loaded when a certificate is first made: the functions that carry it
+ * spend most invocations on other work, and it would otherwise weigh on every cold start.
+ */
+const pdfRenderer = () => import('./certificate-pdf');
 
 let font: Promise<Uint8Array> | undefined;
 /** The CJK font, read once per container (the Lambda bundle carries it beside the handler). */
 function certificateFont(): Promise<Uint8Array> {
-  font ??= readFile(certificateFontPath()).then((bytes) => new Uint8Array(bytes));
+  font ??= pdfRenderer()
+    .then(({ certificateFontPath }) => readFile(certificateFontPath()))
+    .then((bytes) => new Uint8Array(bytes));
   return font;
 }
 
@@ -79,6 +86,7 @@ export async function issueCertificate(request: {
     status: 'issued',
     ...(replaces ? { replaces: replaces.number } : {}),
   };
+  const { renderCertificatePdf } = await pdfRenderer();
   const pdf = await renderCertificatePdf(
     {
       number,

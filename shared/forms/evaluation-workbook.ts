@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcel } from './excel';
 import { SAMPLE_DATA_NOTICE } from '../domain/classes/class-view';
 import { aggregate, DIMENSION_KEYS, EVALUATION_DIMENSIONS, type EvaluationAnswer, SCORES } from '../domain/evaluation';
 import type { Programme, TrainingClass } from '../domain/programme';
@@ -19,7 +20,7 @@ export async function buildEvaluationWorkbook(
   evaluation: { readonly responses: readonly EvaluationAnswer[]; readonly invitations: readonly unknown[] },
 ): Promise<Uint8Array> {
   const figures = aggregate(evaluation.responses, evaluation.invitations.length);
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await loadExcel()).Workbook();
   workbook.creator = '领军人才培训管理系统';
   workbook.created = new Date(`${trainingClass.endDate}T00:00:00+08:00`);
 

@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import { loadExcel } from './excel';
 import type { Finding } from '../domain/errors';
 import { scrubPersonalData } from '../domain/personal-data-scrub';
 import { fieldsOf, type FieldKind } from '../domain/registration/form-fields';
@@ -27,7 +27,7 @@ export async function buildFindingsWorkbook(
   /** Defaults to the validation findings; ingest passes them together with what recording the rows found. */
   findings: readonly Finding[] = report.findings,
 ): Promise<Uint8Array> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await loadExcel()).Workbook();
   workbook.creator = '领军人才培训管理系统';
   const sheet = workbook.addWorksheet('校验结果', { views: [{ state: 'frozen', ySplit: 1 }] });
   const headers = report.rawHeaders ?? [];

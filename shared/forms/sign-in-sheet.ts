@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcel } from './excel';
 import type { AttendanceStatus } from '../domain/attendance';
 import type { ClassSession } from '../domain/classes/class-sessions';
 import type { Programme, TrainingClass } from '../domain/programme';
@@ -100,7 +101,7 @@ export async function buildSignInSheet(input: SignInSheetInput): Promise<Uint8Ar
   const columnCount = FIXED_COLUMNS.length + sessions.length;
   const lastColumn = columnLetter(columnCount - 1);
 
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await loadExcel()).Workbook();
   workbook.creator = '领军人才培训管理系统';
   workbook.created = new Date(`${trainingClass.startDate}T00:00:00+08:00`);
   const sheet = workbook.addWorksheet(SIGN_IN_SHEET_NAME);

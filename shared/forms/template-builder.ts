@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcel } from './excel';
 import type { Programme } from '../domain/programme';
 import {
   EDUCATION_SUGGESTIONS,
@@ -62,7 +63,7 @@ export async function buildTemplate(form: FormKind, format: 'xlsx' | 'csv', prog
     return new TextEncoder().encode(`\uFEFF${line}\r\n`);
   }
 
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await loadExcel()).Workbook();
   workbook.creator = '领军人才培训管理系统';
   workbook.created = new Date(Date.UTC(programme.year, 0, 1));
   const sheet = workbook.addWorksheet(DATA_SHEET[form], { views: [{ state: 'frozen', ySplit: 1 }] });

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import { loadExcel } from './excel';
 import type { CellValue } from '../domain/registration/form-fields';
 import { MAX_COLUMNS, type RawRow, type RawSheet } from './sheet-rows';
 
@@ -49,7 +49,7 @@ export function toCellValue(value: unknown): CellValue {
  * skipped. Worksheets come in zip order, which for files saved by Excel and WPS is the tab order.
  */
 export async function* readXlsxSheets(data: Uint8Array): AsyncGenerator<RawSheet> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([Buffer.from(data)]), {
+  const reader = new (await loadExcel()).stream.xlsx.WorkbookReader(Readable.from([Buffer.from(data)]), {
     worksheets: 'emit',
     sharedStrings: 'cache',
     styles: 'cache', // needed to tell a date-formatted number from a plain one

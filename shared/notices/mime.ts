@@ -1,4 +1,3 @@
-import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
 
 /** One mail as the system sends it, whichever transport carries it. */
@@ -63,6 +62,8 @@ export function mailOptions(mail: OutgoingMail, envelope: Envelope): Mail.Option
 }
 
 /** The raw RFC 5322 message, composed by nodemailer (never by hand): what SES's raw send takes. */
-export function composeMime(mail: OutgoingMail, envelope: Envelope): Promise<Buffer> {
+export async function composeMime(mail: OutgoingMail, envelope: Envelope): Promise<Buffer> {
+  // Loaded when a mail is first composed, not at cold start: most invocations of a sending function send nothing.
+  const { default: MailComposer } = await import('nodemailer/lib/mail-composer');
   return new MailComposer(mailOptions(mail, envelope)).compile().build();
 }
