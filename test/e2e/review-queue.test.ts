@@ -38,6 +38,7 @@ const rowsB: TraineeCells[] = Array.from({ length: 4 }, (_, i) =>
   i === 2 ? notTop(1300 + i, '常务副总经理', REASON_B) : row(1300 + i),
 );
 
+// biome-ignore lint/suspicious/noExplicitAny: tests assert response bodies field by field
 type Item = Record<string, any>;
 
 describe('review queue filtered by warning: every fact to decide, and only those registrations', () => {
@@ -56,7 +57,7 @@ describe('review queue filtered by warning: every fact to decide, and only those
       [b, rowsB],
     ] as const) {
       const ids = await journey.nominate(rows);
-      rows.forEach((r, i) => idsByName.set(String(r.name), ids[i] as string));
+      for (const [i, r] of rows.entries()) idsByName.set(String(r.name), ids[i] as string);
     }
   }, 120_000);
   afterAll(async () => stop?.());
