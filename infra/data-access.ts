@@ -79,10 +79,11 @@ export const DATA_ACCESS: Readonly<Record<FunctionName, DataAccess>> = {
   'staff-api': {
     hmacKey: true,
     reads: [PROGRAMME, REGISTRATION],
-    queries: [AUDIT, PROGRAMME],
-    writes: [AUDIT],
-    indexes: [],
-    objects: {},
+    // UNIT#: a unit's archive notes (its partition also holds the unit's contact, which this function never reads).
+    queries: [AUDIT, PROGRAMME, UNIT],
+    writes: [AUDIT, UNIT],
+    indexes: ['byUnit'],
+    objects: { read: ['exports/'], write: ['exports/'] },
   },
   'class-api': {
     hmacKey: true,

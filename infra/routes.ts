@@ -53,4 +53,9 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'GET', path: '/templates/{templateName}', target: 'admin-api' },
   { method: 'GET', path: '/programme', target: 'admin-api' },
   { method: 'GET', path: '/audit', target: 'staff-api' },
+  { method: 'GET', path: '/units/{unit}/archive', target: 'staff-api' },
+  { method: 'GET', path: '/units/{unit}/archive.xlsx', target: 'staff-api' },
+  { method: 'GET', path: '/units/{unit}/archive.csv', target: 'staff-api' },
+  { method: 'POST', path: '/units/{unit}/enterprises/{creditCode}/notes', target: 'staff-api' },
+  { method: 'GET', path: '/units/{unit}/enterprises/{creditCode}/notes', target: 'staff-api' },
 ];

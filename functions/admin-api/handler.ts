@@ -5,6 +5,7 @@ import { loadConfig } from '../../shared/adapters/config';
 import { listHistory } from '../../shared/adapters/history-store';
 import { loadProgramme } from '../../shared/adapters/programme-store';
 import { listRegistrations } from '../../shared/adapters/registration-queries';
+import { uploadOrigin, uploadOrigins } from '../../shared/adapters/upload-origins';
 import { getRegistration, TransactionRefused, transitionRegistration } from '../../shared/adapters/registration-store';
 import { recordWithdrawer } from '../../shared/adapters/notice-log';
 import { logger } from '../../shared/adapters/logger';
@@ -25,6 +26,7 @@ import { SAMPLE_DATA_NOTICE } from '../../shared/domain/classes/class-view';
 import { DomainError } from '../../shared/domain/errors';
 import { findClass } from '../../shared/domain/programme';
 import { registrationDetail } from '../../shared/domain/registration-view';
+import { isReviewWarningCode, REVIEW_WARNING_CODES } from '../../shared/domain/review-facts';
 import {
   HOLDING_STATUSES,
   isRegistrationStatus,
@@ -75,6 +77,10 @@ const listQuerySchema = z.object({
   cursor: z.string().max(2048).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   year: z.coerce.number().int().min(2000).max(2100).optional(),
+  warning: z
+    .string()
+    .refine(isReviewWarningCode, `warning 须为 ${REVIEW_WARNING_CODES.join('/')} 之一`)
+    .optional(),
 });
 
 async function listRoute(event: AuthorizedEvent, principal: Principal): Promise<HttpResult> {
@@ -87,11 +93,18 @@ async function listRoute(event: AuthorizedEvent, principal: Principal): Promise<
     unit,
     status: query.status as never,
     classNumber: query.class,
+    warning: query.warning,
     cursor: query.cursor,
     limit: query.limit,
     caller: principal.subject,
   });
-  return json(200, { items: page.items.map(summarise), next: page.next });
+  const uploads = await uploadOrigins(page.items.map((registration) => registration.uploadId));
+  return json(200, {
+    items: page.items.map((registration) => summarise(registration, uploads.get(registration.uploadId))),
+    next: page.next,
+    // A filtered page may hold fewer items than `limit` and still have more after it (see MAX_FILTERED_READS).
+    ...(page.next && page.items.length < query.limit ? { partialPage: true } : {}),
+  });
 }
 
 /** The registration named in the path, if the caller may see it (staff, or its own unit). */
@@ -105,7 +118,10 @@ async function requireRegistration(event: AuthorizedEvent, principal: Principal)
 
 async function getRegistrationRoute(event: AuthorizedEvent, principal: Principal): Promise<HttpResult> {
   const registration = await requireRegistration(event, principal);
-  return json(200, registrationDetail(registration, await loadProgramme(registration.year)));
+  return json(
+    200,
+    registrationDetail(registration, await loadProgramme(registration.year), await uploadOrigin(registration.uploadId)),
+  );
 }
 
 const historyQuery = z.object({

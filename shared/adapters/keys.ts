@@ -46,11 +46,20 @@ export const keys = {
   }),
   /** An address that bounced or complained, by whose address it is (a registration's trainee, a unit's contact). */
   undeliverableMark: (owner: string) => ({ pk: `MAILMARK#${owner}`, sk: 'MARK' }),
+  /**
+   * A follow-up note on an enterprise in a unit's archive, in the unit's own partition: one Query lists a unit's notes,
+   * a key prefix one enterprise's, in the order they were written.
+   */
+  archiveNote: (unit: string, creditCode: string, at: string, noteId: string) => ({
+    pk: `UNIT#${unit}`,
+    sk: `${ARCHIVE_NOTE_PREFIX}${creditCode}#${at}#${noteId}`,
+  }),
   /** An audit event, in its month's partition (UTC), ordered by time. */
   auditEvent: (at: string, suffix: string) => ({ pk: `AUDIT#${at.slice(0, 7)}`, sk: `${at}#${suffix}` }),
 } as const;
 
 export const HISTORY_PREFIX = 'EVENT#';
+export const ARCHIVE_NOTE_PREFIX = 'NOTE#';
 export const WAITLIST_PREFIX = 'WAITLIST#';
 export const EVALUATION_INVITE_PREFIX = 'INVITE#';
 export const EVALUATION_RESPONSE_PREFIX = 'RESPONSE#';

@@ -1,19 +1,25 @@
 import { evaluateCompletion } from './attendance';
 import { classSessions } from './classes/class-sessions';
 import { findClass, type Programme } from './programme';
+import type { UploadOrigin } from './review-facts';
 import { FINAL_STATUSES, type Registration, summarise } from './trainee-registration';
 
 /**
- * One registration as staff and its unit see it: the list summary plus the class, each session's sign-in and leave,
- * the completion so far, the certificate once issued, and what the workflow waits for.
+ * One registration as staff and its unit see it: the list summary (with the facts a reviewer weighs) plus the
+ * class, each session's sign-in and leave, the completion so far, the certificate once issued, and what the
+ * workflow waits for.
  */
-export function registrationDetail(registration: Registration, programme: Programme | undefined) {
+export function registrationDetail(
+  registration: Registration,
+  programme: Programme | undefined,
+  upload?: UploadOrigin,
+) {
   const trainingClass =
     programme && registration.classNumber ? findClass(programme, registration.classNumber) : undefined;
   const attendance = registration.attendance ?? {};
   const leave = registration.leave ?? {};
   return {
-    ...summarise(registration),
+    ...summarise(registration, upload),
     class: trainingClass
       ? {
           number: trainingClass.number,

@@ -1,6 +1,7 @@
 import type { CompletionResult, LeaveGrants, SessionRecords } from './attendance';
 import { maskIdNumber, maskMobile } from './registration/personal-data-masking';
 import type { TraineeRecord } from './registration/registration-records';
+import { type ReviewFacts, reviewFacts, type UploadOrigin } from './review-facts';
 
 /**
  * A trainee's registration: one row of a unit's 附件4 that passed validation and was recorded within the unit's
@@ -120,13 +121,16 @@ export interface RegistrationSummary {
   readonly failedStep: string | null;
   /** The row's warning codes from the upload (e.g. NOT_TOP_PERSON, USCC_NOT_ENTERPRISE), for the reviewer. */
   readonly reviewNotes: readonly string[];
+  /** What a reviewer weighs, grouped for a page (see review-facts.ts). */
+  readonly reviewFacts: ReviewFacts;
 }
 
 export function isRegistrationStatus(value: string): value is RegistrationStatus {
   return (REGISTRATION_STATUSES as readonly string[]).includes(value);
 }
 
-export function summarise(registration: Registration): RegistrationSummary {
+/** `upload` names the file the row came from, when the caller has read the upload item. */
+export function summarise(registration: Registration, upload?: UploadOrigin): RegistrationSummary {
   const { trainee } = registration;
   return {
     registrationId: registration.registrationId,
@@ -144,5 +148,6 @@ export function summarise(registration: Registration): RegistrationSummary {
     updatedAt: registration.updatedAt,
     failedStep: registration.status === 'failed' ? (registration.failure?.step ?? null) : null,
     reviewNotes: trainee.reviewNotes ?? [],
+    reviewFacts: reviewFacts(registration, upload),
   };
 }

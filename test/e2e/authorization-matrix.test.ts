@@ -66,6 +66,12 @@ const anyoneSignedIn = (status: number) =>
   signedIn({ staff: status, unitAonA: status, unitAonB: status, hostOfOtherClass: status });
 
 const path = (text: string) => () => ({ path: text });
+const UNIT_OF: Record<Target, string> = { A: UNIT_A, B: UNIT_B };
+/** The enterprises of unit A's and unit B's first trainees (validTrainee(901) and (903) below). */
+const ENTERPRISE_OF: Record<Target, string> = {
+  A: String(validTrainee(901).creditCode),
+  B: String(validTrainee(903).creditCode),
+};
 const TOO_LONG = 'x'.repeat(501);
 
 const MATRIX: Readonly<Record<string, Row>> = {
@@ -172,6 +178,30 @@ const MATRIX: Readonly<Record<string, Row>> = {
   'GET /templates/{templateName}': { request: path('/templates/trainee.xlsx'), expected: anyoneSignedIn(200) },
   'GET /programme': { request: path('/programme'), expected: anyoneSignedIn(200) },
   'GET /audit': { request: path('/audit'), expected: staffOnly(200) },
+  'GET /units/{unit}/archive': {
+    request: (_f, t) => ({ path: `/units/${UNIT_OF[t]}/archive` }),
+    expected: staffAndOwnUnit(200, 200),
+  },
+  'GET /units/{unit}/archive.xlsx': {
+    request: (_f, t) => ({ path: `/units/${UNIT_OF[t]}/archive.xlsx` }),
+    expected: staffAndOwnUnit(200, 200),
+  },
+  'GET /units/{unit}/archive.csv': {
+    request: (_f, t) => ({ path: `/units/${UNIT_OF[t]}/archive.csv` }),
+    expected: staffAndOwnUnit(200, 200),
+  },
+  'POST /units/{unit}/enterprises/{creditCode}/notes': {
+    // Refused only once the caller is let in: a follow-up date that is no date.
+    request: (_f, t) => ({
+      path: `/units/${UNIT_OF[t]}/enterprises/${ENTERPRISE_OF[t]}/notes`,
+      body: { date: '2024-02-30', text: '矩阵' },
+    }),
+    expected: staffAndOwnUnit(400, 400),
+  },
+  'GET /units/{unit}/enterprises/{creditCode}/notes': {
+    request: (_f, t) => ({ path: `/units/${UNIT_OF[t]}/enterprises/${ENTERPRISE_OF[t]}/notes` }),
+    expected: staffAndOwnUnit(200, 200),
+  },
 };
 
 function unsignedToken(claims: Record<string, unknown>): string {

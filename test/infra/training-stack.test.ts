@@ -570,8 +570,11 @@ const EXPECTED_ACCESS: Record<string, Record<string, string[]>> = {
   },
   'staff-api': {
     ReadItems: P('PROGRAMME', 'REG'),
-    QueryPartitions: P('AUDIT', 'PROGRAMME'),
-    WriteItems: P('AUDIT'),
+    QueryPartitions: P('AUDIT', 'PROGRAMME', 'UNIT'),
+    WriteItems: P('AUDIT', 'UNIT'),
+    QueryIndexes: ['byUnit'],
+    ReadObjects: ['exports/'],
+    WriteObjects: ['exports/'],
   },
   'class-api': {
     ReadItems: P('PROGRAMME', 'REG'),
@@ -707,6 +710,7 @@ describe('least privilege, role by role', () => {
       'public-api',
       'workflow-task',
       'stuck-uploads',
+      'staff-api',
     ];
     expect(allowed.sort()).toEqual(bucketUsers.map((name) => functionProperties(name).Role['Fn::GetAtt'][0]).sort());
   });

@@ -28,6 +28,7 @@ export const FORM_FINDING_CODES = {
   EMAIL_FORMAT: ['error', '电子邮箱格式错误'],
   ENUM_VALUE: ['error', '取值不在可选范围内（性别、是/否、企业类型）'],
   CATEGORY_REQUIRED: ['error', '未填写企业类型'],
+  OTHER_CATEGORY_REASON_REQUIRED: ['error', '企业类型只填了"其他"，且未在备注中说明'],
   NUMBER_FORMAT: ['error', '人数或金额不是有效的非负数'],
   NOT_TOP_PERSON: ['warning', '非企业一把手，已说明理由，待审核'],
   TOP_PERSON_REASON_REQUIRED: ['error', '非企业一把手且未在备注中说明理由'],

@@ -84,11 +84,18 @@ export const TRAINEE_FIELDS = [
     aliases: ['是否一把手', '是否为企业一把手', '是否企业主要负责人'],
     width: 10,
   }),
-  field('categories', '企业类型', 'categories', true, '可多选，用"、"分隔，如：专精特新中小企业、高新技术企业', {
-    aliases: ['企业类别', '企业类型(可多选)'],
-    maxLength: 200,
-    width: 28,
-  }),
+  field(
+    'categories',
+    '企业类型',
+    'categories',
+    true,
+    '可多选，用"、"分隔，如：专精特新中小企业、高新技术企业；只选"其他"的须在备注中说明',
+    {
+      aliases: ['企业类别', '企业类型(可多选)'],
+      maxLength: 200,
+      width: 28,
+    },
+  ),
   field('industry', '所属行业', 'text', true, '如：通用设备制造业', {
     aliases: ['行业', '所属行业领域'],
     maxLength: 50,
@@ -124,7 +131,7 @@ export const TRAINEE_FIELDS = [
     aliases: ['无违法违规记录', '无不良记录声明', '诚信声明'],
     width: 16,
   }),
-  field('remarks', '备注', 'text', false, '非一把手须在此说明推荐理由', {
+  field('remarks', '备注', 'text', false, '非一把手须在此说明推荐理由；企业类型只选"其他"的须在此说明企业类型', {
     aliases: ['说明'],
     maxLength: 500,
     width: 30,

@@ -137,6 +137,16 @@ export function validateTraineeRow(
     }
   }
 
+  if (categories?.length === 1 && categories[0] === '其他' && !remarks) {
+    // The form's own comment: 其他 alone says nothing of why the enterprise fits the notice's target (一(二)), so the
+    // reviewer needs the unit's words; the clerk adds them and uploads again.
+    check.error(
+      'OTHER_CATEGORY_REASON_REQUIRED',
+      'remarks',
+      '企业类型只选了"其他"：须在「备注」中写明企业的具体类型或推荐理由（如：省级专精特新中小企业），或改选列表中的类型。',
+    );
+  }
+
   const keys = { ...(identity ? { idNumber: identity.idNumber } : {}), ...(creditCode ? { creditCode } : {}) };
   if (
     check.hasErrors ||

@@ -52,6 +52,30 @@ describe('validateTraineeRow', () => {
     ]);
   });
 
+  it('accepts 其他 alone when 备注 gives the reason, and 其他 beside a listed category without one', () => {
+    const otherWithReason = validateTraineeRow(
+      { ...validTrainee(1), categories: '其他', remarks: '省级专精特新中小企业（2023 年认定）' },
+      location,
+      rules,
+    );
+    expect(otherWithReason.findings).toEqual([]);
+    expect(otherWithReason.record?.categories).toEqual(['其他']);
+    const otherBesideListed = validateTraineeRow(
+      { ...validTrainee(1), categories: '高新技术企业、其他', remarks: '' },
+      location,
+      rules,
+    );
+    expect(otherBesideListed.findings).toEqual([]);
+  });
+
+  it('refuses 其他 alone without a reason, pointing at 备注', () => {
+    const result = validateTraineeRow({ ...validTrainee(1), categories: '其他', remarks: '' }, location, rules);
+    expect(result.record).toBeNull();
+    expect(result.findings).toEqual([
+      expect.objectContaining({ code: 'OTHER_CATEGORY_REASON_REQUIRED', severity: 'error', column: 'remarks (X)' }),
+    ]);
+  });
+
   it('keeps valid dedup keys even when the row has other errors', () => {
     const result = validateTraineeRow({ ...validTrainee(1), email: 'x' }, location, rules);
     expect(result.record).toBeNull();
