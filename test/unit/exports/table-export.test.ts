@@ -93,6 +93,26 @@ describe('the CSV', () => {
     expect(rows.slice(4).every((row) => row.length === 2)).toBe(true);
   });
 
+  it('gives a reader that splits on semicolons (Excel where the list separator is ;) no cell that starts a formula', () => {
+    const text = new TextDecoder().decode(
+      tableToCsv(table(['x;=1+1', '甲;+SUM(1)', 'y;@A1', 'z;-1+1'].map((text) => ({ text, amount: null })))),
+    );
+    const cells: string[] = [];
+    for (const line of text.split('\r\n')) {
+      let inQuotes = false;
+      let cell = '';
+      for (const char of line) {
+        if (char === '"') inQuotes = !inQuotes;
+        if (char === ';' && !inQuotes) {
+          cells.push(cell);
+          cell = '';
+        } else cell += char;
+      }
+      cells.push(cell);
+    }
+    expect(cells.filter((cell) => /^"?[=+\-@]/.test(cell))).toEqual([]);
+  });
+
   it('writes every formula payload as a field that begins with an apostrophe', async () => {
     const rows = await parseCsv(tableToCsv(table(PAYLOADS.map((text) => ({ text, amount: null })))));
     expect(rows.slice(4).map((row) => row[0])).toEqual(PAYLOADS.map((payload) => `'${payload}`));
