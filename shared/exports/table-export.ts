@@ -60,7 +60,7 @@ export async function tableToXlsx<Row>(table: ExportTable<Row>): Promise<Uint8Ar
   const workbook = new ExcelJS.Workbook();
   workbook.creator = '领军人才培训管理系统';
   const sheet = workbook.addWorksheet(table.sheetName.slice(0, 31));
-  sheet.addRow([table.title]).font = { bold: true, size: 14 };
+  sheet.addRow([neutraliseCell(table.title)]).font = { bold: true, size: 14 };
   for (const note of table.notes) sheet.addRow([neutraliseCell(note)]).font = { color: { argb: 'FF666666' } };
   const headerRow = sheet.addRow(table.columns.map((column) => column.header));
   headerRow.font = { bold: true };
