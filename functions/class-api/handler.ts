@@ -4,7 +4,7 @@ import { getClassState, listClassStates, listWaitlist } from '../../shared/adapt
 import { systemClock } from '../../shared/adapters/clock';
 import { loadConfig } from '../../shared/adapters/config';
 import { exportReply } from '../../shared/adapters/export-files';
-import { withFullPersonalValues } from '../../shared/adapters/registration-full-values';
+import { withFullPersonalValues } from '../../shared/adapters/registration-export-reads';
 import { listRegistrations } from '../../shared/adapters/registration-queries';
 import { recordAttendance } from '../../shared/classes/attendance-service';
 import { closeClass } from '../../shared/classes/close-class';

@@ -2,17 +2,14 @@ import { z } from 'zod';
 import { auditOf, recordAudit } from '../../shared/adapters/audit-store';
 import { systemClock } from '../../shared/adapters/clock';
 import { loadConfig } from '../../shared/adapters/config';
-import { INTERNAL_CALLER } from '../../shared/adapters/cursor';
 import { exportReply } from '../../shared/adapters/export-files';
 import { loadProgramme } from '../../shared/adapters/programme-store';
-import { listRegistrations } from '../../shared/adapters/registration-queries';
-import { withFullPersonalValues } from '../../shared/adapters/registration-full-values';
+import { listAllRegistrations, withFullPersonalValues } from '../../shared/adapters/registration-export-reads';
 import { FORM_FINDING_CODES } from '../../shared/domain/registration/finding-codes';
 import { statusLabel } from '../../shared/domain/registration-history';
 import {
   isRegistrationStatus,
   REGISTRATION_STATUSES,
-  type Registration,
   type RegistrationStatus,
 } from '../../shared/domain/trainee-registration';
 import { findUnit } from '../../shared/domain/units';
@@ -55,9 +52,6 @@ const exportQuery = z.object({
     .optional(),
 });
 
-/** A page of the list's own Query: the export reads what the list reads, page after page, never a Scan. */
-const PAGE = 200;
-
 async function registrationsExport(
   event: AuthorizedEvent,
   principal: Principal,
@@ -69,21 +63,12 @@ async function registrationsExport(
   const full = fullValuesRequested(event, principal);
   const unit = principal.role === 'unit' ? principal.unit : query.unit;
   const year = query.year ?? loadConfig().PROGRAMME_YEAR;
-  const listed: Registration[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await listRegistrations({
-      year,
-      unit,
-      status: query.status as RegistrationStatus | undefined,
-      classNumber: query.class,
-      cursor,
-      limit: PAGE,
-      caller: INTERNAL_CALLER,
-    });
-    listed.push(...page.items);
-    cursor = page.next ?? undefined;
-  } while (cursor);
+  const listed = await listAllRegistrations({
+    year,
+    unit,
+    status: query.status as RegistrationStatus | undefined,
+    classNumber: query.class,
+  });
   // Warnings live in the projected trainee map, so the filter needs no further read.
   const matching = query.warning
     ? listed.filter((registration) => (registration.trainee.reviewNotes ?? []).includes(query.warning as never))
