@@ -200,6 +200,8 @@ async function reviewRoute(event: AuthorizedEvent, principal: Principal): Promis
     }
   } catch (error) {
     if (isSpentToken(error)) {
+      // The decision is stored with the registration, but the wait had already timed out: audited as such.
+      await auditChange(event, principal, registrationId, { decision: body.decision, delivered: false });
       throw new DomainError('NOT_AWAITING_REVIEW', '审核期限已过，该报名已按超时处理', 409);
     }
     // The workflow never heard the decision (the SDK's own retries are spent): give the wait its token back so the
@@ -212,10 +214,12 @@ async function reviewRoute(event: AuthorizedEvent, principal: Principal): Promis
       value: body.decision,
       reason: '流程服务暂不可用，审核未生效',
     });
+    await auditChange(event, principal, registrationId, { decision: body.decision, undone: true });
     throw workflowUnavailable('审核未生效：流程服务暂不可用，报名仍为待审核，请稍后重新提交审核');
   }
-  // Once the decision has reached the workflow (before that it can still be undone, above). The token claim is
-  // workflow-tokens' transaction, so the audit event follows it rather than joining it.
+  // Once the decision has reached the workflow: an audit write that failed before that would leave a claimed token
+  // nobody delivers. The claim is workflow-tokens' transaction, so the audit event follows it rather than joining it;
+  // the two paths above record a decision that was stored but not delivered, or undone.
   await auditChange(event, principal, registrationId, { decision: body.decision });
   return json(202, { registrationId, decision: body.decision });
 }

@@ -1,5 +1,5 @@
 import { SFNClient, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { clearProgrammeCache } from '../../../shared/adapters/programme-store';
 import { useUnitTestEnvironment } from '../../support/unit-environment';
 
 /**
- * A retry is the one change whose audit event can join the change's own transaction cheaply (admin-api builds the
+ * Audit events of registration changes where the local cloud cannot show them. A retry is the one change whose audit event can join the change's own transaction cheaply (admin-api builds the
  * status change itself): the status, its history and the audit event are written together or not at all. The local
  * cloud cannot show "together"; the transaction's items can.
  */
@@ -18,22 +18,24 @@ const context = { awsRequestId: 'r', functionName: 'admin-api' } as unknown as C
 const ID = 'R2024-110000-AAAA';
 const NOW = Date.parse('2024-09-10T10:00:00+08:00');
 
-const retry = () =>
+const call = (verb: 'retry' | 'review', body?: unknown) =>
   handler(
     {
       version: '2.0',
-      routeKey: 'POST /registrations/{registrationId}/retry',
-      rawPath: `/registrations/${ID}/retry`,
-      headers: { 'user-agent': 'console/1.0' },
+      routeKey: `POST /registrations/{registrationId}/${verb}`,
+      rawPath: `/registrations/${ID}/${verb}`,
+      headers: { 'user-agent': 'console/1.0', ...(body ? { 'content-type': 'application/json' } : {}) },
       pathParameters: { registrationId: ID },
+      ...(body ? { body: JSON.stringify(body) } : {}),
       requestContext: {
         requestId: 'api-req-1',
-        http: { method: 'POST', path: `/registrations/${ID}/retry`, sourceIp: '10.1.2.3', userAgent: 'console/1.0' },
+        http: { method: 'POST', path: `/registrations/${ID}/${verb}`, sourceIp: '10.1.2.3', userAgent: 'console/1.0' },
         authorizer: { jwt: { claims: { sub: 'staff-1', 'cognito:groups': '[staff]' }, scopes: [] } },
       },
     } as never,
     context,
   ) as Promise<{ statusCode: number; body: string }>;
+const retry = () => call('retry');
 
 beforeEach(() => {
   useUnitTestEnvironment({ CLOCK_OFFSET_MS: String(NOW - Date.now()), POWERTOOLS_LOG_LEVEL: 'SILENT' });
@@ -83,5 +85,53 @@ describe('retry', () => {
     expect(JSON.stringify(audits)).not.toMatch(/11010519491231002X|13812345678|zhang@example\.com/);
     // No second write of the event outside the transaction.
     expect(dynamo.calls().filter((call) => call.args[0].constructor.name === 'PutCommand')).toHaveLength(0);
+  });
+});
+
+describe('review', () => {
+  const awaitingReview = () =>
+    dynamo.on(GetCommand).resolves({
+      Item: {
+        pk: `REG#${ID}`,
+        sk: 'REG',
+        registrationId: ID,
+        year: 2024,
+        unit: '110000',
+        status: 'nominated',
+        taskToken: 'token-1',
+        awaiting: 'review',
+        trainee: { name: '张三', enterpriseName: '某科技有限公司' },
+      },
+    });
+  const audited = () =>
+    dynamo
+      .commandCalls(PutCommand)
+      .map((put) => put.args[0].input.Item ?? {})
+      .filter((item) => item.type === 'audit');
+
+  it('is audited once the decision has reached the workflow', async () => {
+    awaitingReview();
+    const reply = await call('review', { decision: 'approved' });
+    expect(reply.statusCode, reply.body).toBe(202);
+    expect(audited()).toEqual([
+      expect.objectContaining({
+        action: 'registration.change',
+        target: `registration:${ID}`,
+        detail: { route: 'POST /registrations/{registrationId}/review', decision: 'approved' },
+      }),
+    ]);
+  });
+
+  it('a decision the workflow could not receive is undone, and audited as undone', async () => {
+    awaitingReview();
+    sfn.on(SendTaskSuccessCommand).rejects(Object.assign(new Error('unavailable'), { name: 'ServiceUnavailable' }));
+    const reply = await call('review', { decision: 'approved' });
+    expect(reply.statusCode, reply.body).toBe(503);
+    expect(audited()).toEqual([
+      expect.objectContaining({
+        action: 'registration.change',
+        detail: { route: 'POST /registrations/{registrationId}/review', decision: 'approved', undone: true },
+      }),
+    ]);
   });
 });
