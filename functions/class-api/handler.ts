@@ -160,14 +160,21 @@ async function signInSheetRoute(event: AuthorizedEvent, principal: Principal): P
   requireClassAccess(principal, classNumber);
   const { programme, trainingClass } = await requireClass(year(), classNumber);
   const roster = await listClassRoster(programme.year, classNumber);
+  const trainees = roster.filter((registration) => registration.status !== 'withdrawn').sort(byUnitThenName);
+  // Names and enterprises leave the system on it (no ID numbers or phones): audited as a masked export.
+  await recordAudit(
+    auditOf(event, principal, 'export.masked', `class:${classNumber}`, {
+      format: 'xlsx',
+      export: 'sign-in',
+      year: programme.year,
+      rows: trainees.length,
+    }),
+  );
   const bytes = await buildSignInSheet({
     programme,
     trainingClass,
     sessions: sessionViews(programme, trainingClass, systemClock.now()),
-    trainees: roster
-      .filter((registration) => registration.status !== 'withdrawn')
-      .sort(byUnitThenName)
-      .map(signInRowOf),
+    trainees: trainees.map(signInRowOf),
   });
   const fileName = `第${classNumber}期签到表.xlsx`;
   return {

@@ -260,6 +260,7 @@ describe('exports, full records and the audit trail', () => {
     for (const value of [String(trainee.plain.idNumber), String(trainee.plain.mobile)]) expect(full).toContain(value);
     // The sign-in sheet kept its content and moved to its own name.
     const signIn = await workbookOf(await download(`/classes/${CLASS}/sign-in.xlsx`, host));
+    expectAudit('export.masked', `class:${CLASS}`);
     expect(JSON.stringify(signIn.getSheetValues())).toContain('第8场');
   });
 
