@@ -71,33 +71,35 @@ export const DATA_ACCESS: Readonly<Record<FunctionName, DataAccess>> = {
     hmacKey: true,
     reads: [PROGRAMME, UPLOAD, REGISTRATION, LOCK],
     queries: [REGISTRATION, PROGRAMME],
-    writes: [PROGRAMME, REGISTRATION, LOCK, NOTICE],
+    writes: [PROGRAMME, REGISTRATION, LOCK, NOTICE, AUDIT],
     indexes: ['byUnit', 'byClass', 'byYear'],
     objects: { read: ['reports/'] },
   },
-  // The programme office's operations: audit trail, quotas, exports, settings, archives.
+  // The programme office's operations: audit trail, quotas, exports, settings, archives. An export pages through the
+  // list's indexes, reads each registration by key for full values, and writes a large file under exports/ (read
+  // back by its presigned link).
   'staff-api': {
     hmacKey: true,
     reads: [PROGRAMME, REGISTRATION],
     // UNIT#: a unit's archive notes (its partition also holds the unit's contact, which this function never reads).
     queries: [AUDIT, PROGRAMME, UNIT],
     writes: [AUDIT, UNIT],
-    indexes: ['byUnit'],
+    indexes: ['byUnit', 'byClass', 'byYear'],
     objects: { read: ['exports/'], write: ['exports/'] },
   },
   'class-api': {
     hmacKey: true,
     reads: [PROGRAMME, REGISTRATION],
     queries: [REGISTRATION, PROGRAMME],
-    writes: [PROGRAMME, REGISTRATION],
+    writes: [PROGRAMME, REGISTRATION, AUDIT],
     indexes: ['byClass'],
-    objects: {},
+    objects: { read: ['exports/'], write: ['exports/'] },
   },
   'certificate-api': {
     hmacKey: true,
     reads: [PROGRAMME, REGISTRATION, CERTIFICATE],
     queries: [REGISTRATION, PROGRAMME],
-    writes: [PROGRAMME, REGISTRATION, CERTIFICATE],
+    writes: [PROGRAMME, REGISTRATION, CERTIFICATE, AUDIT],
     indexes: ['byClass'],
     objects: { read: ['certificates/', 'archives/'], write: ['certificates/', 'archives/'] },
   },
@@ -114,7 +116,7 @@ export const DATA_ACCESS: Readonly<Record<FunctionName, DataAccess>> = {
     hmacKey: true,
     reads: [PROGRAMME, REGISTRATION, EVALUATION, EVALUATION_TOKEN, NOTICE, MAIL_MARK],
     queries: [EVALUATION, REGISTRATION],
-    writes: [REGISTRATION, EVALUATION, EVALUATION_TOKEN, NOTICE, MAIL_MARK],
+    writes: [REGISTRATION, EVALUATION, EVALUATION_TOKEN, NOTICE, MAIL_MARK, AUDIT],
     indexes: [],
     objects: {},
   },

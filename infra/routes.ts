@@ -35,6 +35,8 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'GET', path: '/classes', target: 'class-api' },
   { method: 'GET', path: '/classes/{classNumber}/roster', target: 'class-api' },
   { method: 'GET', path: '/classes/{classNumber}/roster.xlsx', target: 'class-api' },
+  { method: 'GET', path: '/classes/{classNumber}/roster.csv', target: 'class-api' },
+  { method: 'GET', path: '/classes/{classNumber}/sign-in.xlsx', target: 'class-api' },
   { method: 'PUT', path: '/classes/{classNumber}/attendance', target: 'class-api' },
   { method: 'POST', path: '/classes/{classNumber}/close', target: 'class-api' },
   { method: 'POST', path: '/classes/{classNumber}/leave/{registrationId}/acknowledge', target: 'class-api' },
@@ -58,4 +60,6 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'GET', path: '/units/{unit}/archive.csv', target: 'staff-api' },
   { method: 'POST', path: '/units/{unit}/enterprises/{creditCode}/notes', target: 'staff-api' },
   { method: 'GET', path: '/units/{unit}/enterprises/{creditCode}/notes', target: 'staff-api' },
+  { method: 'GET', path: '/exports/registrations.xlsx', target: 'staff-api' },
+  { method: 'GET', path: '/exports/registrations.csv', target: 'staff-api' },
 ];

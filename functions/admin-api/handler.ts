@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { auditOf, auditPut, recordAudit } from '../../shared/adapters/audit-store';
 import { releaseRegistration } from '../../shared/adapters/class-seats';
 import { systemClock } from '../../shared/adapters/clock';
 import { loadConfig } from '../../shared/adapters/config';
@@ -36,6 +37,7 @@ import {
 } from '../../shared/domain/trainee-registration';
 import { AWAIT_STAGES, WORKFLOW_ERRORS } from '../../shared/domain/workflow';
 import { buildTemplate } from '../../shared/forms';
+import { fullValuesRequested } from '../../shared/http/full-values';
 import { type HttpResult, json, routeHandler } from '../../shared/http/http-handler';
 import {
   type AuthorizedEvent,
@@ -116,12 +118,26 @@ async function requireRegistration(event: AuthorizedEvent, principal: Principal)
   return registration;
 }
 
+/**
+ * One registration. With `?full=true` (staff only) it carries the trainee's ID number, mobile and email unmasked,
+ * and the view is audited before the reply leaves; json() lets exactly these three values past its scrub.
+ */
 async function getRegistrationRoute(event: AuthorizedEvent, principal: Principal): Promise<HttpResult> {
   const registration = await requireRegistration(event, principal);
-  return json(
-    200,
-    registrationDetail(registration, await loadProgramme(registration.year), await uploadOrigin(registration.uploadId)),
+  const detail = registrationDetail(
+    registration,
+    await loadProgramme(registration.year),
+    await uploadOrigin(registration.uploadId),
   );
+  if (!fullValuesRequested(event, principal)) return json(200, detail);
+  const { idNumber, mobile, email } = registration.trainee;
+  await recordAudit(
+    auditOf(event, principal, 'registration.view-full', `registration:${registration.registrationId}`, {
+      fields: ['idNumber', 'mobile', 'email'],
+      unit: registration.unit,
+    }),
+  );
+  return json(200, { ...detail, fullValues: true }, { fullPersonalValues: { idNumber, mobile, email } });
 }
 
 const historyQuery = z.object({
@@ -201,6 +217,8 @@ async function reviewRoute(event: AuthorizedEvent, principal: Principal): Promis
     }
   } catch (error) {
     if (isSpentToken(error)) {
+      // The decision is stored with the registration, but the wait had already timed out: audited as such.
+      await auditChange(event, principal, registrationId, { decision: body.decision, delivered: false });
       throw new DomainError('NOT_AWAITING_REVIEW', '审核期限已过，该报名已按超时处理', 409);
     }
     // The workflow never heard the decision (the SDK's own retries are spent): give the wait its token back so the
@@ -213,8 +231,13 @@ async function reviewRoute(event: AuthorizedEvent, principal: Principal): Promis
       value: body.decision,
       reason: '流程服务暂不可用，审核未生效',
     });
+    await auditChange(event, principal, registrationId, { decision: body.decision, undone: true });
     throw workflowUnavailable('审核未生效：流程服务暂不可用，报名仍为待审核，请稍后重新提交审核');
   }
+  // Once the decision has reached the workflow: an audit write that failed before that would leave a claimed token
+  // nobody delivers. The claim is workflow-tokens' transaction, so the audit event follows it rather than joining it;
+  // the two paths above record a decision that was stored but not delivered, or undone.
+  await auditChange(event, principal, registrationId, { decision: body.decision });
   return json(202, { registrationId, decision: body.decision });
 }
 
@@ -235,6 +258,7 @@ async function withdrawRoute(event: AuthorizedEvent, principal: Principal): Prom
     const waiting = await getTaskToken(registrationId);
     if (waiting) await endWithdrawnWorkflow(registrationId, waiting);
     await setWorkflowStopPending(registrationId, false);
+    await auditChange(event, principal, registrationId, { workflowToldOfWithdrawal: true });
     return json(202, { registrationId, status: 'withdrawn' });
   }
   const effective = registration.status === 'failed' ? registration.failure?.from : registration.status;
@@ -254,6 +278,12 @@ async function withdrawRoute(event: AuthorizedEvent, principal: Principal): Prom
     }
   }
   const { freedClass } = await releaseRegistration(registration, 'withdrawn', now, principal.subject, body.reason);
+  // Right after the release (class-seats' own transaction), before anything below can fail: the withdrawal stands.
+  await auditChange(event, principal, registrationId, {
+    from: registration.status,
+    to: 'withdrawn',
+    freedClass,
+  });
   // Before the workflow is told: its withdrawal notice says who withdrew.
   await recordWithdrawer(registrationId, principal.role === 'staff' ? 'staff' : 'unit');
   // Read the token only now: whatever the workflow stored before the release committed is there, and nothing can be
@@ -308,6 +338,10 @@ async function leaveRoute(event: AuthorizedEvent, principal: Principal): Promise
     unit: principal.unit,
     actor: principal.subject,
   });
+  await auditChange(event, principal, registration.registrationId, {
+    classNumber: registration.classNumber,
+    sessions: outcome.sessions,
+  });
   return json(201, { registrationId: registration.registrationId, classNumber: registration.classNumber, ...outcome });
 }
 
@@ -332,6 +366,8 @@ async function retryRoute(event: AuthorizedEvent, principal: Principal): Promise
       remove: ['failure', 'taskToken', 'awaiting', 'awaitingUntil'],
       when: tokenCondition(waiting),
       event: { step },
+      // The status change, its history and its audit event are one transaction: none is written without the others.
+      alongside: [auditPut(changeAudit(event, principal, registration.registrationId, { step, to: from }))],
     });
   } catch (error) {
     if (error instanceof TransactionRefused)
@@ -340,6 +376,32 @@ async function retryRoute(event: AuthorizedEvent, principal: Principal): Promise
   }
   await resumeWorkflow(waiting.taskToken, { retry: true });
   return json(202, { registrationId: registration.registrationId, step, status: from });
+}
+
+/**
+ * A change to one registration as the audit trail keeps it: the route, the ids and the decision. Reasons typed by
+ * people stay in the registration's history, which staff read beside it: free text is where personal values slip in.
+ */
+function changeAudit(
+  event: AuthorizedEvent,
+  principal: Principal,
+  registrationId: string,
+  detail: Readonly<Record<string, unknown>>,
+) {
+  const defined = Object.fromEntries(Object.entries(detail).filter(([, value]) => value !== undefined));
+  return auditOf(event, principal, 'registration.change', `registration:${registrationId}`, {
+    route: event.routeKey,
+    ...defined,
+  });
+}
+
+async function auditChange(
+  event: AuthorizedEvent,
+  principal: Principal,
+  registrationId: string,
+  detail: Readonly<Record<string, unknown>>,
+): Promise<void> {
+  await recordAudit(changeAudit(event, principal, registrationId, detail));
 }
 
 const TEMPLATE_NAMES = /^(trainee|unit)\.(xlsx|csv)$/;

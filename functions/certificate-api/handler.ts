@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import yazl from 'yazl';
 import { z } from 'zod';
+import { auditOf, recordAudit } from '../../shared/adapters/audit-store';
 import { presignDownload, streamToBucket } from '../../shared/adapters/certificate-files';
 import { getCertificate } from '../../shared/adapters/certificate-store';
 import { listClassRoster } from '../../shared/adapters/class-roster';
@@ -58,6 +59,14 @@ async function revokeRoute(event: AuthorizedEvent, principal: Principal): Promis
     now: systemClock.now(),
     registration,
   });
+  // After the revocation (the certificate service's own transaction): the reason stays in the certificate record.
+  await recordAudit(
+    auditOf(event, principal, 'certificate.change', `certificate:${record.number}`, {
+      route: event.routeKey,
+      registrationId: registration.registrationId,
+      status: 'revoked',
+    }),
+  );
   return json(200, { number: record.number, status: 'revoked', revokedAt });
 }
 
@@ -79,6 +88,14 @@ async function reissueRoute(event: AuthorizedEvent, principal: Principal): Promi
     by: principal.subject,
     replaces: { number: record.number, reason },
   });
+  await recordAudit(
+    auditOf(event, principal, 'certificate.change', `certificate:${record.number}`, {
+      route: event.routeKey,
+      registrationId: registration.registrationId,
+      status: 'replaced',
+      replacedBy: issued.number,
+    }),
+  );
   return json(201, { replaces: record.number, ...issued });
 }
 

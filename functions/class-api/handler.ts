@@ -1,7 +1,10 @@
 import { z } from 'zod';
+import { auditOf, recordAudit } from '../../shared/adapters/audit-store';
 import { getClassState, listClassStates, listWaitlist } from '../../shared/adapters/class-seats';
 import { systemClock } from '../../shared/adapters/clock';
 import { loadConfig } from '../../shared/adapters/config';
+import { exportReply } from '../../shared/adapters/export-files';
+import { withFullPersonalValues } from '../../shared/adapters/registration-export-reads';
 import { listRegistrations } from '../../shared/adapters/registration-queries';
 import { recordAttendance } from '../../shared/classes/attendance-service';
 import { closeClass } from '../../shared/classes/close-class';
@@ -9,9 +12,14 @@ import { acknowledgeLeave } from '../../shared/classes/leave-service';
 import { requireClass, requireProgramme } from '../../shared/classes/programme-context';
 import { listClassRoster } from '../../shared/adapters/class-roster';
 import { ATTENDANCE_STATUSES } from '../../shared/domain/attendance';
+import { hasStarted } from '../../shared/domain/classes/class-sessions';
 import { classStatus, rosterEntry, SAMPLE_DATA_NOTICE, sessionViews } from '../../shared/domain/classes/class-view';
 import { DomainError } from '../../shared/domain/errors';
+import type { Registration } from '../../shared/domain/trainee-registration';
+import { rosterExportTable } from '../../shared/exports/roster-export';
+import { type ExportFormat, renderTable } from '../../shared/exports/table-export';
 import { buildSignInSheet, signInRowOf } from '../../shared/forms/sign-in-sheet';
+import { fullValuesRequested } from '../../shared/http/full-values';
 import { type HttpResult, json, routeHandler } from '../../shared/http/http-handler';
 import { type AuthorizedEvent, type Principal, requireClassAccess } from '../../shared/http/principal';
 import { classNumberParameter, parseBody, parseQuery, pathParameter } from '../../shared/http/request-parsing';
@@ -20,7 +28,9 @@ import { classNumberParameter, parseBody, parseQuery, pathParameter } from '../.
 export const handler = routeHandler({
   'GET /classes': listClassesRoute,
   'GET /classes/{classNumber}/roster': rosterRoute,
-  'GET /classes/{classNumber}/roster.xlsx': signInSheetRoute,
+  'GET /classes/{classNumber}/roster.xlsx': (event, principal) => rosterExportRoute(event, principal, 'xlsx'),
+  'GET /classes/{classNumber}/roster.csv': (event, principal) => rosterExportRoute(event, principal, 'csv'),
+  'GET /classes/{classNumber}/sign-in.xlsx': signInSheetRoute,
   'PUT /classes/{classNumber}/attendance': attendanceRoute,
   'POST /classes/{classNumber}/close': closeRoute,
   'POST /classes/{classNumber}/leave/{registrationId}/acknowledge': acknowledgeLeaveRoute,
@@ -96,19 +106,75 @@ async function rosterRoute(event: AuthorizedEvent, principal: Principal): Promis
   });
 }
 
+/** Whose trainee a roster shows, in the order the sign-in sheet prints them: by unit, then by name. */
+function byUnitThenName(a: Registration, b: Registration): number {
+  return a.unit.localeCompare(b.unit) || a.trainee.name.localeCompare(b.trainee.name, 'zh-CN');
+}
+
+/**
+ * The class's roster as a file for staff and the class's host: the class's facts, one row per trainee it holds, the
+ * attendance and outcome once it has run. Masked unless staff ask for full values; either way audited.
+ */
+async function rosterExportRoute(
+  event: AuthorizedEvent,
+  principal: Principal,
+  format: ExportFormat,
+): Promise<HttpResult> {
+  const classNumber = classNumberParameter(event);
+  requireClassAccess(principal, classNumber);
+  const full = fullValuesRequested(event, principal);
+  const { programme, trainingClass } = await requireClass(year(), classNumber);
+  const now = systemClock.now();
+  const [roster, state] = await Promise.all([
+    listClassRoster(programme.year, classNumber),
+    getClassState(programme.year, classNumber),
+  ]);
+  const held = roster.filter((registration) => registration.status !== 'withdrawn');
+  const registrations = (full ? await withFullPersonalValues(held) : held).sort(byUnitThenName);
+  await recordAudit(
+    auditOf(event, principal, full ? 'export.full' : 'export.masked', `class:${classNumber}`, {
+      format,
+      export: 'roster',
+      year: programme.year,
+      rows: registrations.length,
+    }),
+  );
+  const bytes = await renderTable(
+    rosterExportTable({
+      programme,
+      trainingClass,
+      status: classStatus(trainingClass, now, state?.closeState),
+      hasRun: hasStarted(trainingClass, now),
+      registrations,
+      values: full ? 'full' : 'masked',
+      generatedAt: now.toISOString(),
+    }),
+    format,
+  );
+  return exportReply(bytes, format, `第${classNumber}期学员名单${full ? '-完整信息' : ''}`);
+}
+
+/** The printable A4 sign-in sheet (签到表), to be filled in at each session and uploaded back. */
 async function signInSheetRoute(event: AuthorizedEvent, principal: Principal): Promise<HttpResult> {
   const classNumber = classNumberParameter(event);
   requireClassAccess(principal, classNumber);
   const { programme, trainingClass } = await requireClass(year(), classNumber);
   const roster = await listClassRoster(programme.year, classNumber);
+  const trainees = roster.filter((registration) => registration.status !== 'withdrawn').sort(byUnitThenName);
+  // Names and enterprises leave the system on it (no ID numbers or phones): audited as a masked export.
+  await recordAudit(
+    auditOf(event, principal, 'export.masked', `class:${classNumber}`, {
+      format: 'xlsx',
+      export: 'sign-in',
+      year: programme.year,
+      rows: trainees.length,
+    }),
+  );
   const bytes = await buildSignInSheet({
     programme,
     trainingClass,
     sessions: sessionViews(programme, trainingClass, systemClock.now()),
-    trainees: roster
-      .filter((registration) => registration.status !== 'withdrawn')
-      .sort((a, b) => a.unit.localeCompare(b.unit) || a.trainee.name.localeCompare(b.trainee.name, 'zh-CN'))
-      .map(signInRowOf),
+    trainees: trainees.map(signInRowOf),
   });
   const fileName = `第${classNumber}期签到表.xlsx`;
   return {
@@ -163,13 +229,33 @@ async function attendanceRoute(event: AuthorizedEvent, principal: Principal): Pr
     records: body.records as never,
     actor: principal.subject,
   });
+  // After the write (its transaction is the attendance service's): an audit that failed here would fail the call
+  // visibly, and the change, already made, stays recorded in each registration.
+  await recordAudit(
+    auditOf(event, principal, 'class.change', `class:${classNumber}`, {
+      route: event.routeKey,
+      session: body.session,
+      registrationIds: body.records.map((record) => record.registrationId),
+      ...outcome,
+    }),
+  );
   return json(200, { classNumber, session: body.session, ...outcome });
 }
 
 async function closeRoute(event: AuthorizedEvent, principal: Principal): Promise<HttpResult> {
   const classNumber = classNumberParameter(event);
   requireClassAccess(principal, classNumber);
-  return json(200, await closeClass({ year: year(), classNumber, actor: principal.subject }));
+  const outcome = await closeClass({ year: year(), classNumber, actor: principal.subject });
+  await recordAudit(
+    auditOf(event, principal, 'class.change', `class:${classNumber}`, {
+      route: event.routeKey,
+      closedAt: outcome.closedAt,
+      trainees: outcome.trainees,
+      complete: outcome.complete,
+      incomplete: outcome.incomplete,
+    }),
+  );
+  return json(200, outcome);
 }
 
 async function acknowledgeLeaveRoute(event: AuthorizedEvent, principal: Principal): Promise<HttpResult> {
@@ -177,5 +263,12 @@ async function acknowledgeLeaveRoute(event: AuthorizedEvent, principal: Principa
   requireClassAccess(principal, classNumber);
   const registrationId = pathParameter(event, 'registrationId');
   const outcome = await acknowledgeLeave({ year: year(), classNumber, registrationId, actor: principal.subject });
+  await recordAudit(
+    auditOf(event, principal, 'registration.change', `registration:${registrationId}`, {
+      route: event.routeKey,
+      classNumber,
+      sessions: outcome.sessions,
+    }),
+  );
   return json(200, { classNumber, registrationId, ...outcome });
 }

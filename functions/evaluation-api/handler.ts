@@ -1,4 +1,5 @@
 import pLimit from 'p-limit';
+import { auditOf, recordAudit } from '../../shared/adapters/audit-store';
 import { systemClock } from '../../shared/adapters/clock';
 import { loadConfig } from '../../shared/adapters/config';
 import {
@@ -181,6 +182,10 @@ async function remindersRoute(event: AuthorizedEvent, principal: Principal): Pro
         }
       }),
     ),
+  );
+  // After the mails: what was sent is only known then. A reminder is a change too (each old link stops working).
+  await recordAudit(
+    auditOf(event, principal, 'class.change', `class:${classNumber}`, { route: event.routeKey, ...counts }),
   );
   return json(200, { classNumber, intervalDays: REMINDER_INTERVAL_DAYS, ...counts });
 }

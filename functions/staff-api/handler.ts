@@ -6,6 +6,7 @@ import { json, routeHandler, type HttpResult } from '../../shared/http/http-hand
 import { type AuthorizedEvent, type Principal, requireStaff } from '../../shared/http/principal';
 import { parseQuery } from '../../shared/http/request-parsing';
 import { archiveRoutes } from './archive-routes';
+import { exportRoutes } from './export-routes';
 
 /**
  * The programme office's own operations: the audit trail, and (as they land) quotas, exports, programme settings and
@@ -14,6 +15,7 @@ import { archiveRoutes } from './archive-routes';
 export const handler = routeHandler({
   'GET /audit': auditRoute,
   ...archiveRoutes,
+  ...exportRoutes,
 });
 
 const auditQuery = z.object({

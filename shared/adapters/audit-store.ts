@@ -15,19 +15,22 @@ import { TTL_ATTRIBUTE } from './table-definition';
  * grows without bound. Each expires by TTL after the audit retention period.
  */
 export async function recordAudit(event: AuditEvent): Promise<void> {
+  await dynamoClient().send(new PutCommand({ TableName: loadConfig().TABLE_NAME, Item: auditItem(event) }));
+}
+
+/** The event as one item of a change's own transaction, where the change and its audit can be written together. */
+export function auditPut(event: AuditEvent): { Put: { TableName: string; Item: Record<string, unknown> } } {
+  return { Put: { TableName: loadConfig().TABLE_NAME, Item: auditItem(event) } };
+}
+
+function auditItem(event: AuditEvent): Record<string, unknown> {
   const config = loadConfig();
-  const record = auditRecord(event);
-  await dynamoClient().send(
-    new PutCommand({
-      TableName: config.TABLE_NAME,
-      Item: {
-        ...keys.auditEvent(event.at, randomBytes(6).toString('hex')),
-        type: 'audit',
-        ...record,
-        [TTL_ATTRIBUTE]: Math.floor(Date.parse(event.at) / 1000) + config.AUDIT_RETENTION_DAYS * 86_400,
-      },
-    }),
-  );
+  return {
+    ...keys.auditEvent(event.at, randomBytes(6).toString('hex')),
+    type: 'audit',
+    ...auditRecord(event),
+    [TTL_ATTRIBUTE]: Math.floor(Date.parse(event.at) / 1000) + config.AUDIT_RETENTION_DAYS * 86_400,
+  };
 }
 
 /** An audit event for this request: who (the principal), from where (API Gateway's view of the caller), when. */

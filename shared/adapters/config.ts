@@ -27,6 +27,16 @@ const configSchema = z.object({
   CERTIFIED_RETENTION_DAYS: z.coerce.number().int().min(365).max(7300).default(1825),
   /** Days an audit event is kept (who viewed or exported full records, who changed what). */
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(365).max(7300).default(1825),
+  /**
+   * Exports up to this size are the reply itself; larger ones are written under exports/ and served by a link. At
+   * most 4 MB: Lambda returns 6 MB, and a file travels base64-encoded. Lower it where clients sit on slow links.
+   */
+  EXPORT_INLINE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(4 * 1024 * 1024)
+    .default(4 * 1024 * 1024),
   /** Only the local cloud sets these. */
   S3_FORCE_PATH_STYLE: z
     .enum(['true', 'false'])

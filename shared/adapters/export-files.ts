@@ -8,11 +8,10 @@ import { presignDownload } from './certificate-files';
 import { loadConfig } from './config';
 
 /**
- * Lambda returns at most 6 MB, and a file travels base64-encoded (4/3 larger): up to this size an export is the
- * reply itself; a larger one is written to S3 under exports/ (expired by the bucket's lifecycle) and the reply is a
- * short-lived link to it.
+ * Lambda returns at most 6 MB, and a file travels base64-encoded (4/3 larger): up to EXPORT_INLINE_MAX_BYTES (4 MB
+ * by default) an export is the reply itself; a larger one is written to S3 under exports/ (expired by the bucket's
+ * lifecycle) and the reply is a short-lived link to it.
  */
-export const INLINE_EXPORT_BYTES = 4 * 1024 * 1024;
 const LINK_SECONDS = 300;
 
 export async function exportReply(
@@ -22,7 +21,7 @@ export async function exportReply(
   options: { readonly inlineLimit?: number } = {},
 ): Promise<HttpResult> {
   const fullName = `${fileName}.${format}`;
-  if (bytes.length <= (options.inlineLimit ?? INLINE_EXPORT_BYTES)) {
+  if (bytes.length <= (options.inlineLimit ?? loadConfig().EXPORT_INLINE_MAX_BYTES)) {
     return {
       statusCode: 200,
       headers: {

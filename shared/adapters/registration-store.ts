@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../domain/errors';
-import { maskIdNumber, maskMobile } from '../domain/registration/personal-data-masking';
+import { maskEmail, maskIdNumber, maskMobile } from '../domain/registration/personal-data-masking';
 import type { HistoryEvent } from '../domain/registration-history';
 import type { Registration, RegistrationStatus } from '../domain/trainee-registration';
 import { dynamoClient } from './aws-clients';
@@ -37,7 +37,7 @@ function storedTrainee(details: Registration['trainee']) {
   return {
     trainee,
     personal: { idNumber, mobile, email },
-    masked: { idNumber: maskIdNumber(idNumber), mobile: maskMobile(mobile) },
+    masked: { idNumber: maskIdNumber(idNumber), mobile: maskMobile(mobile), email: email ? maskEmail(email) : '' },
   };
 }
 

@@ -20,6 +20,10 @@ export const AUDIT_ACTIONS = [
   'archive.note',
   /** A review decision, a withdrawal, a retry or a leave grant (the registration's history has the detail). */
   'registration.change',
+  /** A class's sign-in recorded or corrected, the class closed, or its evaluation reminders sent. */
+  'class.change',
+  /** A certificate revoked or re-issued. */
+  'certificate.change',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

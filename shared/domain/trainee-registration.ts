@@ -87,18 +87,20 @@ export interface Registration {
   readonly workflowStopPending?: boolean;
   /** Set when closing the class resumed this trainee's workflow. */
   readonly closeResumedAt?: string;
-  /** The masked ID number and mobile: all a list read from an index has of them (see registrationItem). */
-  readonly masked?: { readonly idNumber: string; readonly mobile: string };
+  /**
+   * The masked ID number, mobile and email: all a list read from an index has of them (see registrationItem). The
+   * email mask was added for exports; registrations stored before it have none.
+   */
+  readonly masked?: { readonly idNumber: string; readonly mobile: string; readonly email?: string };
 }
 
 /** The ID number and mobile as a list or roster may show them: masked, from the index's copy when read from one. */
 export function maskedContacts(registration: Registration): { idNumber: string; mobile: string } {
-  return (
-    registration.masked ?? {
-      idNumber: maskIdNumber(registration.trainee.idNumber ?? ''),
-      mobile: maskMobile(registration.trainee.mobile ?? ''),
-    }
-  );
+  const { idNumber, mobile } = registration.masked ?? {
+    idNumber: maskIdNumber(registration.trainee.idNumber ?? ''),
+    mobile: maskMobile(registration.trainee.mobile ?? ''),
+  };
+  return { idNumber, mobile };
 }
 
 /** What a list shows: enough to work with, with the ID number and contacts masked. */

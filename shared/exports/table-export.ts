@@ -26,17 +26,24 @@ export type ExportFormat = 'xlsx' | 'csv';
 /**
  * OWASP's CSV injection defence: a cell that a spreadsheet would read as a formula (it begins with =, +, -, @, a tab
  * or a carriage return) is prefixed with an apostrophe, so it is shown as the text it is and never evaluated. Numbers
- * stay numbers; only text is touched.
+ * stay numbers; only text is touched. Beyond OWASP's list: a line feed and NUL (ASVS 5 V1.2.10 names NUL), and the
+ * full-width ＝＋－＠ that Chinese and Japanese input methods type and that Excel and WPS accept as operators.
  */
+const FORMULA_START = /^[=+\-@\t\r\n\0\uFF1D\uFF0B\uFF0D\uFF20]/;
+
 export function neutraliseCell(value: string | number | null | undefined): string | number {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return value;
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return FORMULA_START.test(value) ? `'${value}` : value;
 }
 
+/**
+ * RFC 4180 quoting, and a field holding a semicolon or a tab is quoted as well: Excel in a locale whose list
+ * separator is `;` splits on it, and the part after it would begin a cell of its own, past the neutralising above.
+ */
 function csvField(value: string | number): string {
   const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return /[",;\t\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 export function tableToCsv<Row>(table: ExportTable<Row>): Uint8Array {
@@ -53,7 +60,7 @@ export async function tableToXlsx<Row>(table: ExportTable<Row>): Promise<Uint8Ar
   const workbook = new ExcelJS.Workbook();
   workbook.creator = '领军人才培训管理系统';
   const sheet = workbook.addWorksheet(table.sheetName.slice(0, 31));
-  sheet.addRow([table.title]).font = { bold: true, size: 14 };
+  sheet.addRow([neutraliseCell(table.title)]).font = { bold: true, size: 14 };
   for (const note of table.notes) sheet.addRow([neutraliseCell(note)]).font = { color: { argb: 'FF666666' } };
   const headerRow = sheet.addRow(table.columns.map((column) => column.header));
   headerRow.font = { bold: true };

@@ -60,13 +60,48 @@ function optionalJsonBody(): middy.MiddlewareObj<AuthorizedEvent, APIGatewayProx
 /**
  * Every JSON reply is scrubbed by pattern on its way out: masking by field trusts that an ID or mobile number is
  * where it belongs, and a note or a name typed in the wrong place would otherwise come back raw.
+ *
+ * The one exception is a full record (`GET /registrations/{id}?full=true`: staff only, audited), which must carry
+ * the trainee's own ID number, mobile and email. The route declares those three values in `fullPersonalValues`;
+ * the body is scrubbed as always, and only then are exactly these three top-level fields set from the declaration.
+ * Nothing else in the reply, and no other field of the declaration, escapes the scrub.
  */
-export function json(statusCode: number, body: unknown): HttpResult {
+export function json(statusCode: number, body: unknown, options: JsonOptions = {}): HttpResult {
+  const scrubbed = scrubDeep(body);
+  const declared = options.fullPersonalValues;
   return {
     statusCode,
     headers: { 'content-type': 'application/json; charset=utf-8' },
-    body: JSON.stringify(scrubDeep(body)),
+    body: JSON.stringify(declared ? withDeclaredValues(scrubbed, declared) : scrubbed),
   };
+}
+
+/** The personal values a reply may carry unscrubbed, and where: its top-level fields of the same names. */
+export interface FullPersonalValues {
+  readonly idNumber: string;
+  readonly mobile: string;
+  readonly email: string;
+}
+
+export interface JsonOptions {
+  /** Only for the audited full record: these three values, as given, in the reply's top-level fields. */
+  readonly fullPersonalValues?: FullPersonalValues;
+}
+
+const DECLARED_FIELDS = ['idNumber', 'mobile', 'email'] as const satisfies readonly (keyof FullPersonalValues)[];
+
+function withDeclaredValues(scrubbed: unknown, declared: FullPersonalValues): unknown {
+  if (!scrubbed || typeof scrubbed !== 'object' || Array.isArray(scrubbed)) {
+    throw new Error('A reply with full personal values must be a JSON object');
+  }
+  const reply: Record<string, unknown> = { ...scrubbed };
+  // Named one by one (not spread): a declaration that carries anything else lets nothing else through.
+  for (const field of DECLARED_FIELDS) {
+    const value = declared[field];
+    if (typeof value !== 'string') throw new Error(`Full personal value ${field} must be text`);
+    reply[field] = value;
+  }
+  return reply;
 }
 
 /**

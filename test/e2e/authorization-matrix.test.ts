@@ -124,6 +124,14 @@ const MATRIX: Readonly<Record<string, Row>> = {
     request: path(`/classes/${CLASS}/roster.xlsx`),
     expected: staffOnly(200),
   },
+  'GET /classes/{classNumber}/roster.csv': {
+    request: path(`/classes/${CLASS}/roster.csv`),
+    expected: staffOnly(200),
+  },
+  'GET /classes/{classNumber}/sign-in.xlsx': {
+    request: path(`/classes/${CLASS}/sign-in.xlsx`),
+    expected: staffOnly(200),
+  },
   'PUT /classes/{classNumber}/attendance': {
     request: () => ({ path: `/classes/${CLASS}/attendance`, body: { session: 0, records: [] } }),
     expected: staffOnly(400),
@@ -200,6 +208,18 @@ const MATRIX: Readonly<Record<string, Row>> = {
   },
   'GET /units/{unit}/enterprises/{creditCode}/notes': {
     request: (_f, t) => ({ path: `/units/${UNIT_OF[t]}/enterprises/${ENTERPRISE_OF[t]}/notes` }),
+    expected: staffAndOwnUnit(200, 200),
+  },
+  'GET /exports/registrations.xlsx': {
+    request: (_f, t) => ({
+      path: t === 'A' ? '/exports/registrations.xlsx' : `/exports/registrations.xlsx?unit=${UNIT_B}`,
+    }),
+    expected: staffAndOwnUnit(200, 200),
+  },
+  'GET /exports/registrations.csv': {
+    request: (_f, t) => ({
+      path: t === 'A' ? '/exports/registrations.csv' : `/exports/registrations.csv?unit=${UNIT_B}`,
+    }),
     expected: staffAndOwnUnit(200, 200),
   },
 };

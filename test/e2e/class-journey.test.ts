@@ -105,7 +105,7 @@ describe('a class: attendance, leave through the unit, closing, completion', () 
       await api(endpoints, `/registrations/${id.certified}/history`, { token: journey.staff }),
       roster,
     ];
-    const sheet = await fetch(`${endpoints.api}/classes/${CLASS}/roster.xlsx`, {
+    const sheet = await fetch(`${endpoints.api}/classes/${CLASS}/sign-in.xlsx`, {
       headers: { authorization: `Bearer ${host()}` },
     });
     const workbook = new ExcelJS.Workbook();
@@ -246,7 +246,7 @@ describe('a class: attendance, leave through the unit, closing, completion', () 
     const entry = roster.body.items.find((item: { registrationId: string }) => item.registrationId === id.onLeave);
     expect(entry.sessions[2].leave).toMatchObject({ acknowledged: true, reason: '企业突发安全生产事故，须返回处置' });
 
-    const response = await fetch(`${endpoints.api}/classes/${CLASS}/roster.xlsx`, {
+    const response = await fetch(`${endpoints.api}/classes/${CLASS}/sign-in.xlsx`, {
       headers: { authorization: `Bearer ${host()}` },
     });
     expect(response.status).toBe(200);
@@ -261,7 +261,7 @@ describe('a class: attendance, leave through the unit, closing, completion', () 
 
   it('a filled sign-in sheet uploaded through the presigned POST records what it holds, with findings', async () => {
     await journey.setClock('2024-10-15T19:00:00+08:00');
-    const download = await fetch(`${endpoints.api}/classes/${CLASS}/roster.xlsx`, {
+    const download = await fetch(`${endpoints.api}/classes/${CLASS}/sign-in.xlsx`, {
       headers: { authorization: `Bearer ${host()}` },
     });
     const filled = await fillSignInSheet(new Uint8Array(await download.arrayBuffer()), (sheet, at) => {

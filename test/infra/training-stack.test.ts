@@ -564,7 +564,7 @@ const EXPECTED_ACCESS: Record<string, Record<string, string[]>> = {
   'admin-api': {
     ReadItems: P('PROGRAMME', 'UPLOAD', 'REG', 'LOCK'),
     QueryPartitions: P('REG', 'PROGRAMME'),
-    WriteItems: P('PROGRAMME', 'REG', 'LOCK', 'NOTICE'),
+    WriteItems: P('PROGRAMME', 'REG', 'LOCK', 'NOTICE', 'AUDIT'),
     QueryIndexes: ['byUnit', 'byClass', 'byYear'],
     ReadObjects: ['reports/'],
   },
@@ -572,20 +572,22 @@ const EXPECTED_ACCESS: Record<string, Record<string, string[]>> = {
     ReadItems: P('PROGRAMME', 'REG'),
     QueryPartitions: P('AUDIT', 'PROGRAMME', 'UNIT'),
     WriteItems: P('AUDIT', 'UNIT'),
-    QueryIndexes: ['byUnit'],
+    QueryIndexes: ['byUnit', 'byClass', 'byYear'],
     ReadObjects: ['exports/'],
     WriteObjects: ['exports/'],
   },
   'class-api': {
     ReadItems: P('PROGRAMME', 'REG'),
     QueryPartitions: P('REG', 'PROGRAMME'),
-    WriteItems: P('PROGRAMME', 'REG'),
+    WriteItems: P('PROGRAMME', 'REG', 'AUDIT'),
     QueryIndexes: ['byClass'],
+    ReadObjects: ['exports/'],
+    WriteObjects: ['exports/'],
   },
   'certificate-api': {
     ReadItems: P('PROGRAMME', 'REG', 'CERT'),
     QueryPartitions: P('REG', 'PROGRAMME'),
-    WriteItems: P('PROGRAMME', 'REG', 'CERT'),
+    WriteItems: P('PROGRAMME', 'REG', 'CERT', 'AUDIT'),
     QueryIndexes: ['byClass'],
     ReadObjects: ['certificates/', 'archives/'],
     WriteObjects: ['certificates/', 'archives/'],
@@ -598,7 +600,7 @@ const EXPECTED_ACCESS: Record<string, Record<string, string[]>> = {
   'evaluation-api': {
     ReadItems: P('PROGRAMME', 'REG', 'EVAL', 'EVALTOKEN', 'NOTICE', 'MAILMARK'),
     QueryPartitions: P('EVAL', 'REG'),
-    WriteItems: P('REG', 'EVAL', 'EVALTOKEN', 'NOTICE', 'MAILMARK'),
+    WriteItems: P('REG', 'EVAL', 'EVALTOKEN', 'NOTICE', 'MAILMARK', 'AUDIT'),
   },
   'workflow-task': {
     ReadItems: P('PROGRAMME', 'REG', 'LOCK', 'CERT'),
@@ -706,11 +708,12 @@ describe('least privilege, role by role', () => {
       'upload-url',
       'ingest-upload',
       'admin-api',
+      'staff-api',
+      'class-api',
       'certificate-api',
       'public-api',
       'workflow-task',
       'stuck-uploads',
-      'staff-api',
     ];
     expect(allowed.sort()).toEqual(bucketUsers.map((name) => functionProperties(name).Role['Fn::GetAtt'][0]).sort());
   });

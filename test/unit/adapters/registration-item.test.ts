@@ -42,7 +42,7 @@ describe('registration item layout', () => {
   it('writes the personal details apart, masked forms beside them, and reads the registration back whole', () => {
     const item = registrationItem(registration) as Record<string, unknown>;
     for (const secret of secrets) expect(projected(item)).not.toContain(secret);
-    expect(item.masked).toEqual({ idNumber: '110105********002X', mobile: '138****5678' });
+    expect(item.masked).toEqual({ idNumber: '110105********002X', mobile: '138****5678', email: 'z***@example.com' });
     expect(toRegistration(item).trainee).toEqual(registration.trainee);
   });
 
