@@ -80,7 +80,8 @@ export const DATA_ACCESS: Readonly<Record<FunctionName, DataAccess>> = {
     hmacKey: true,
     reads: [PROGRAMME, REGISTRATION],
     queries: [AUDIT, PROGRAMME],
-    writes: [AUDIT],
+    // The programme, its versions and a unit's deadline extension (on its quota counter).
+    writes: [AUDIT, PROGRAMME],
     indexes: [],
     objects: {},
   },

@@ -53,4 +53,9 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'GET', path: '/templates/{templateName}', target: 'admin-api' },
   { method: 'GET', path: '/programme', target: 'admin-api' },
   { method: 'GET', path: '/audit', target: 'staff-api' },
+  { method: 'PUT', path: '/programme', target: 'staff-api' },
+  { method: 'GET', path: '/programme/versions', target: 'staff-api' },
+  { method: 'GET', path: '/programme/versions/{version}', target: 'staff-api' },
+  { method: 'PUT', path: '/units/{unit}/deadline-extension', target: 'staff-api' },
+  { method: 'DELETE', path: '/units/{unit}/deadline-extension', target: 'staff-api' },
 ];

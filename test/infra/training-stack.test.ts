@@ -571,7 +571,7 @@ const EXPECTED_ACCESS: Record<string, Record<string, string[]>> = {
   'staff-api': {
     ReadItems: P('PROGRAMME', 'REG'),
     QueryPartitions: P('AUDIT', 'PROGRAMME'),
-    WriteItems: P('AUDIT'),
+    WriteItems: P('AUDIT', 'PROGRAMME'),
   },
   'class-api': {
     ReadItems: P('PROGRAMME', 'REG'),
