@@ -78,7 +78,12 @@ describe('programme settings: checking a draft', () => {
     expect(found?.message).toContain('广东省');
     expect(found?.message).toContain('14');
     // One below what is used is refused, equal to it is fine; removing the unit is a quota of 0.
-    expect(problems(draft((b) => (b.quotas['440000'] = 13)), state)).toEqual(['QUOTA_BELOW_USED quotas.440000']);
+    expect(
+      problems(
+        draft((b) => (b.quotas['440000'] = 13)),
+        state,
+      ),
+    ).toEqual(['QUOTA_BELOW_USED quotas.440000']);
     expect(
       problems(
         draft((b) => (b.quotas['440000'] = 14)),
