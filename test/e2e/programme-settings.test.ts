@@ -162,7 +162,7 @@ describe('programme settings: PUT /programme, versions and audit', () => {
     expect(unchanged.body).toMatchObject({ version: 2, unchanged: true, changes: [] });
   });
 
-  it('re-checks lowered limits and the version inside the save's transaction, so a change made meanwhile refuses it', async () => {
+  it('re-checks lowered limits and the version inside the save’s transaction, so a change made meanwhile refuses it', async () => {
     const record = await readProgramme(2024);
     if (!record) throw new Error('no programme');
     // As if unit 110000 had used only 2 seats when the draft was checked: its 3 seats are recorded by now.
@@ -181,7 +181,14 @@ describe('programme settings: PUT /programme, versions and audit', () => {
     expect(outcome.kind).toBe('state-changed');
     // And a save over an older version than the stored one is refused by the write itself, not only by the route.
     const stale = await saveProgrammeVersion(
-      { year: 2024, programme: record.programme, by: 'local-staff', at: new Date().toISOString(), reason: '旧版本', changes: [] },
+      {
+        year: 2024,
+        programme: record.programme,
+        by: 'local-staff',
+        at: new Date().toISOString(),
+        reason: '旧版本',
+        changes: [],
+      },
       record.version - 1,
       { quotaAtMost: new Map(), classSeatsAtMost: new Map() },
     );
