@@ -87,6 +87,11 @@ async function putProgramme(event: AuthorizedEvent, principal: Principal): Promi
       { year: year(), programme, by: principal.subject, at, reason: why, changes },
       current.version,
       guardsFor(current.programme, programme),
+      auditOf(event, principal, 'programme.change', `programme:${year()}`, {
+        version: current.version + 1,
+        previousVersion: current.version,
+        changes,
+      }),
     );
     if (outcome.kind === 'version-changed') throw programmeChanged((await readProgramme(year())) ?? current);
     if (outcome.kind === 'state-changed') {
@@ -94,17 +99,12 @@ async function putProgramme(event: AuthorizedEvent, principal: Principal): Promi
       if (attempt < 2) continue;
       throw new DomainError('PROGRAMME_STATE_CHANGED', '保存时报名或分班数据恰好发生变化，请稍后重新提交', 409);
     }
-    await recordAudit(
-      auditOf(event, principal, 'programme.change', `programme:${year()}`, {
-        version: outcome.record.version,
-        previousVersion: current.version,
-        changes,
-      }),
-    );
-    return json(200, {
+    const saved = json(200, {
       ...reply(outcome.record, changes, why),
       notices: savedNotices(current.programme, programme),
     });
+    // The next edit's If-Match, as GET /programme would give it.
+    return { ...saved, headers: { ...saved.headers, etag: `"${outcome.record.version}"` } };
   }
 }
 

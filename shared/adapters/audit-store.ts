@@ -15,19 +15,21 @@ import { TTL_ATTRIBUTE } from './table-definition';
  * grows without bound. Each expires by TTL after the audit retention period.
  */
 export async function recordAudit(event: AuditEvent): Promise<void> {
+  await dynamoClient().send(new PutCommand(auditPut(event)));
+}
+
+/** The event as a Put, for a transaction that records a change and its audit event together. */
+export function auditPut(event: AuditEvent): { TableName: string; Item: Record<string, unknown> } {
   const config = loadConfig();
-  const record = auditRecord(event);
-  await dynamoClient().send(
-    new PutCommand({
-      TableName: config.TABLE_NAME,
-      Item: {
-        ...keys.auditEvent(event.at, randomBytes(6).toString('hex')),
-        type: 'audit',
-        ...record,
-        [TTL_ATTRIBUTE]: Math.floor(Date.parse(event.at) / 1000) + config.AUDIT_RETENTION_DAYS * 86_400,
-      },
-    }),
-  );
+  return {
+    TableName: config.TABLE_NAME,
+    Item: {
+      ...keys.auditEvent(event.at, randomBytes(6).toString('hex')),
+      type: 'audit',
+      ...auditRecord(event),
+      [TTL_ATTRIBUTE]: Math.floor(Date.parse(event.at) / 1000) + config.AUDIT_RETENTION_DAYS * 86_400,
+    },
+  };
 }
 
 /** An audit event for this request: who (the principal), from where (API Gateway's view of the caller), when. */

@@ -1,7 +1,9 @@
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import defaultProgramme2024 from '../../data/programme-2024.json';
 import { type Programme, parseProgramme } from '../domain/programme';
+import type { AuditEvent } from '../domain/audit';
 import type { ProgrammeChange } from '../domain/programme-settings';
+import { auditPut } from './audit-store';
 import { dynamoClient } from './aws-clients';
 import { loadConfig } from './config';
 import { decodeCursor, encodeCursor, type Page } from './cursor';
@@ -97,14 +99,18 @@ export type SaveOutcome =
   /** A guarded count moved past its new limit while saving: validate again. */
   | { readonly kind: 'state-changed' };
 
-/** A transaction holds at most 100 items: the two puts, then as many guards as fit. */
-const MAX_GUARDS = 98;
+/** A transaction holds at most 100 items: the three puts, then as many guards as fit. */
+const MAX_GUARDS = 97;
 
-/** The new current programme and its immutable version item, in one transaction, only over `expectedVersion`. */
+/**
+ * The new current programme, its immutable version item and (when given) the audit event of the change, in one
+ * transaction, only over `expectedVersion`: a change is never saved without its version and its audit event.
+ */
 export async function saveProgrammeVersion(
   version: Omit<ProgrammeVersion, 'version'>,
   expectedVersion: number,
   guards: SaveGuards,
+  audit?: AuditEvent,
 ): Promise<SaveOutcome> {
   const table = loadConfig().TABLE_NAME;
   const next = expectedVersion + 1;
@@ -135,6 +141,7 @@ export async function saveProgrammeVersion(
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
+      ...(audit ? [{ Put: auditPut(audit) }] : []),
       ...checks,
     ]);
   } catch (error) {

@@ -27,7 +27,11 @@ describe('programme settings: PUT /programme, versions and audit', () => {
       method: 'PUT',
       headers: { authorization: `Bearer ${journey.staff}`, 'content-type': 'application/json', ...headers },
       body: JSON.stringify(body),
-    }).then(async (response) => ({ status: response.status, body: (await response.json()) as Body }));
+    }).then(async (response) => ({
+      status: response.status,
+      etag: response.headers.get('etag'),
+      body: (await response.json()) as Body,
+    }));
   const current = async (): Promise<{ body: Body; etag: string | null }> => {
     const response = await fetch(`${endpoints.api}/programme`, {
       headers: { authorization: `Bearer ${journey.staff}` },
@@ -148,6 +152,7 @@ describe('programme settings: PUT /programme, versions and audit', () => {
     const saved = await put({ ...draft, reason: '审核时限改为21天' }, { 'if-match': '"1"' });
     expect(saved.status, JSON.stringify(saved.body)).toBe(200);
     expect(saved.body.version).toBe(2);
+    expect(saved.etag).toBe('"2"');
     // Kept true on purpose: the sample notice stays, and the reply says so.
     expect(saved.body.sampleDataNotice).toBeTruthy();
     expect(saved.body.notices.join('')).toContain('sampleData 仍为 true');
@@ -177,8 +182,21 @@ describe('programme settings: PUT /programme, versions and audit', () => {
       },
       record.version,
       { quotaAtMost: new Map([[UNIT, 2]]), classSeatsAtMost: new Map() },
+      {
+        at: new Date().toISOString(),
+        action: 'programme.change',
+        actor: 'local-staff',
+        role: 'staff',
+        target: 'programme:2024',
+        sourceIp: '127.0.0.1',
+        userAgent: 'test',
+        requestId: 'refused-save',
+      },
     );
     expect(outcome.kind).toBe('state-changed');
+    // Its audit event went with it: only the two saves are audited.
+    const audit = await api(endpoints, '/audit?action=programme.change', { token: journey.staff });
+    expect(audit.body.items.map((event: { detail: { version: number } }) => event.detail?.version)).toEqual([2, 1]);
     // And a save over an older version than the stored one is refused by the write itself, not only by the route.
     const stale = await saveProgrammeVersion(
       {
