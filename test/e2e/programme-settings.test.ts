@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Endpoints } from '../../infra/local/cloud';
+import { systemClock } from '../../shared/adapters/clock';
 import { readProgramme, saveProgrammeVersion } from '../../shared/adapters/programme-store';
 import { getItem } from '../../shared/adapters/registration-store';
 import { validTrainee } from '../fixtures/registration-data';
@@ -183,7 +184,7 @@ describe('programme settings: PUT /programme, versions and audit', () => {
       record.version,
       { quotaAtMost: new Map([[UNIT, 2]]), classSeatsAtMost: new Map() },
       {
-        at: new Date().toISOString(),
+        at: systemClock.now().toISOString(),
         action: 'programme.change',
         actor: 'local-staff',
         role: 'staff',
@@ -191,6 +192,7 @@ describe('programme settings: PUT /programme, versions and audit', () => {
         sourceIp: '127.0.0.1',
         userAgent: 'test',
         requestId: 'refused-save',
+        detail: { version: 3 },
       },
     );
     expect(outcome.kind).toBe('state-changed');
