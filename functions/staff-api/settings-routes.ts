@@ -18,6 +18,7 @@ import { DomainError } from '../../shared/domain/errors';
 import { effectiveDeadline, formatDeadline, type Programme } from '../../shared/domain/programme';
 import {
   checkProgrammeDraft,
+  describeChange,
   type ProgrammeChange,
   type RecordedState,
   type SettingsProblem,
@@ -173,6 +174,8 @@ function reply(record: ProgrammeRecord, changes: readonly ProgrammeChange[], rea
     savedBy: record.savedBy ?? null,
     reason,
     changes,
+    /** The same, one line each, for a person: `quotas.440000 20→23`. */
+    summary: changes.map(describeChange),
     programme: record.programme,
     ...(record.programme.sampleData ? { sampleDataNotice: SAMPLE_DATA_NOTICE } : {}),
   };

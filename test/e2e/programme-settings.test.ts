@@ -111,6 +111,11 @@ describe('programme settings: PUT /programme, versions and audit', () => {
     expect(saved.body).toMatchObject({ version: 1, savedBy: 'local-staff', reason: '以正式附件1、附件2替换示例数据' });
     expect(saved.body.sampleDataNotice).toBeUndefined();
     expect(saved.body.notices.join('')).toContain('示例数据');
+    expect(saved.body.summary).toEqual([
+      'sampleData true→false',
+      'classes[5].capacity 80→70',
+      `quotas.440000 ${quotaBefore}→${quotaBefore + 3}`,
+    ]);
     expect(saved.body.changes).toEqual([
       { path: 'sampleData', from: true, to: false },
       { path: 'classes[5].capacity', from: 80, to: 70 },
