@@ -154,6 +154,19 @@ describe('programme settings: checking a draft', () => {
     ).toEqual([]);
   });
 
+  it('refuses another number of sessions once a class has started, and any before', () => {
+    const six = draft((b) => {
+      b.sessionsPerClass = 6;
+    });
+    expect(problems(six, nothingRecorded, CLASS_1_UNDER_WAY)).toEqual(['SESSIONS_FIXED sessionsPerClass']);
+    expect(problems(six, nothingRecorded, BEFORE_CLASSES)).toEqual([]);
+  });
+
+  it('refuses a class number given twice, once (not also as an overlap with itself)', () => {
+    const twice = draft((b) => b.classes.push({ ...classAt(b, 2) }));
+    expect(problems(twice)).toEqual(['CLASS_NUMBER_DUPLICATE classes[2]']);
+  });
+
   it('refuses a year other than the one edited', () => {
     expect(problems(draft((b) => (b.year = 2025)))).toEqual(['YEAR_MISMATCH year']);
   });
