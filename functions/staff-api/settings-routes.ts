@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { auditOf, recordAudit } from '../../shared/adapters/audit-store';
+import { auditOf } from '../../shared/adapters/audit-store';
 import { listClassStates } from '../../shared/adapters/class-seats';
 import { systemClock } from '../../shared/adapters/clock';
 import { loadConfig } from '../../shared/adapters/config';
@@ -12,7 +12,8 @@ import {
   type SaveGuards,
   saveProgrammeVersion,
 } from '../../shared/adapters/programme-store';
-import { listUnitQuotaUsed, removeDeadlineExtension, setDeadlineExtension } from '../../shared/adapters/quota-store';
+import { removeDeadlineExtension, setDeadlineExtension } from '../../shared/adapters/deadline-extension-store';
+import { listUnitQuotaUsed } from '../../shared/adapters/quota-store';
 import { SAMPLE_DATA_NOTICE } from '../../shared/domain/classes/class-view';
 import { DomainError } from '../../shared/domain/errors';
 import { effectiveDeadline, formatDeadline, type Programme } from '../../shared/domain/programme';
@@ -271,11 +272,10 @@ async function grantExtension(event: AuthorizedEvent, principal: Principal): Pro
     );
   }
   const at = now.toISOString();
-  const replaced = await setDeadlineExtension(year(), unit, { until, by: principal.subject, at, reason });
-  await recordAudit(
+  const replaced = await setDeadlineExtension(year(), unit, { until, by: principal.subject, at, reason }, (previous) =>
     auditOf(event, principal, 'deadline.extend', `unit:${unit}`, {
       until,
-      replaced: replaced?.until ?? null,
+      replaced: previous?.until ?? null,
       deadline: programme.deadline,
     }),
   );
@@ -297,16 +297,15 @@ async function grantExtension(event: AuthorizedEvent, principal: Principal): Pro
 async function withdrawExtension(event: AuthorizedEvent, principal: Principal): Promise<HttpResult> {
   requireStaff(principal);
   const { unit, unitName, programme } = await unitWithQuota(event);
-  const withdrawn = await removeDeadlineExtension(year(), unit);
-  if (!withdrawn) {
-    throw new DomainError('NO_DEADLINE_EXTENSION', `${unitName}没有延期，无需撤销`, 404);
-  }
-  await recordAudit(
+  const withdrawn = await removeDeadlineExtension(year(), unit, (previous) =>
     auditOf(event, principal, 'deadline.extend', `unit:${unit}`, {
-      withdrawn: withdrawn.until,
+      withdrawn: previous.until,
       deadline: programme.deadline,
     }),
   );
+  if (!withdrawn) {
+    throw new DomainError('NO_DEADLINE_EXTENSION', `${unitName}没有延期，无需撤销`, 404);
+  }
   const effective = effectiveDeadline(programme);
   return json(200, {
     unit,

@@ -1,5 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoClient } from './aws-clients';
 import { loadConfig } from './config';
 import { keys } from './keys';
@@ -17,76 +16,6 @@ export async function getUnitQuotaState(year: number, unit: string): Promise<Uni
   return {
     used: Number(result.Item?.used ?? 0),
     deadlineExtendedUntil: result.Item?.deadlineExtendedUntil as string | undefined,
-  };
-}
-
-/** Who granted a unit its deadline extension, when and why, as kept on its counter. */
-export interface DeadlineExtension {
-  readonly until: string;
-  readonly by: string;
-  readonly at: string;
-  readonly reason: string;
-}
-
-/**
- * Grants (or replaces) a unit's extension on its counter item, where upload-url and ingest already read it. The
- * counter may not exist yet (nothing uploaded): `used` is left alone, so ingest still creates it as before.
- * Returns the extension it replaced, if any.
- */
-export async function setDeadlineExtension(
-  year: number,
-  unit: string,
-  extension: DeadlineExtension,
-): Promise<DeadlineExtension | undefined> {
-  const result = await dynamoClient().send(
-    new UpdateCommand({
-      TableName: loadConfig().TABLE_NAME,
-      Key: keys.unitQuota(year, unit),
-      UpdateExpression:
-        'SET deadlineExtendedUntil = :until, deadlineExtendedBy = :by, deadlineExtendedAt = :at, deadlineExtensionReason = :reason, #type = :type, #unit = :unit, #year = :year',
-      ExpressionAttributeNames: { '#type': 'type', '#unit': 'unit', '#year': 'year' },
-      ExpressionAttributeValues: {
-        ':until': extension.until,
-        ':by': extension.by,
-        ':at': extension.at,
-        ':reason': extension.reason,
-        ':type': 'quota',
-        ':unit': unit,
-        ':year': year,
-      },
-      ReturnValues: 'ALL_OLD',
-    }),
-  );
-  return extensionOf(result.Attributes);
-}
-
-/** Withdraws a unit's extension; undefined when it had none (nothing is written then). */
-export async function removeDeadlineExtension(year: number, unit: string): Promise<DeadlineExtension | undefined> {
-  try {
-    const result = await dynamoClient().send(
-      new UpdateCommand({
-        TableName: loadConfig().TABLE_NAME,
-        Key: keys.unitQuota(year, unit),
-        UpdateExpression:
-          'REMOVE deadlineExtendedUntil, deadlineExtendedBy, deadlineExtendedAt, deadlineExtensionReason',
-        ConditionExpression: 'attribute_exists(deadlineExtendedUntil)',
-        ReturnValues: 'ALL_OLD',
-      }),
-    );
-    return extensionOf(result.Attributes);
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return undefined;
-    throw error;
-  }
-}
-
-function extensionOf(item: Record<string, unknown> | undefined): DeadlineExtension | undefined {
-  if (typeof item?.deadlineExtendedUntil !== 'string') return undefined;
-  return {
-    until: item.deadlineExtendedUntil,
-    by: String(item.deadlineExtendedBy ?? ''),
-    at: String(item.deadlineExtendedAt ?? ''),
-    reason: String(item.deadlineExtensionReason ?? ''),
   };
 }
 
