@@ -83,7 +83,8 @@ export const DATA_ACCESS: Readonly<Record<FunctionName, DataAccess>> = {
     reads: [PROGRAMME, REGISTRATION],
     // UNIT#: a unit's archive notes (its partition also holds the unit's contact, which this function never reads).
     queries: [AUDIT, PROGRAMME, UNIT],
-    writes: [AUDIT, UNIT],
+    // The programme, its versions and a unit's deadline extension (on its quota counter); archive notes; audit.
+    writes: [AUDIT, PROGRAMME, UNIT],
     indexes: ['byUnit', 'byClass', 'byYear'],
     objects: { read: ['exports/'], write: ['exports/'] },
   },

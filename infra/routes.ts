@@ -62,4 +62,9 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'GET', path: '/units/{unit}/enterprises/{creditCode}/notes', target: 'staff-api' },
   { method: 'GET', path: '/exports/registrations.xlsx', target: 'staff-api' },
   { method: 'GET', path: '/exports/registrations.csv', target: 'staff-api' },
+  { method: 'PUT', path: '/programme', target: 'staff-api' },
+  { method: 'GET', path: '/programme/versions', target: 'staff-api' },
+  { method: 'GET', path: '/programme/versions/{version}', target: 'staff-api' },
+  { method: 'PUT', path: '/units/{unit}/deadline-extension', target: 'staff-api' },
+  { method: 'DELETE', path: '/units/{unit}/deadline-extension', target: 'staff-api' },
 ];

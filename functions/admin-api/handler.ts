@@ -4,7 +4,7 @@ import { releaseRegistration } from '../../shared/adapters/class-seats';
 import { systemClock } from '../../shared/adapters/clock';
 import { loadConfig } from '../../shared/adapters/config';
 import { listHistory } from '../../shared/adapters/history-store';
-import { loadProgramme } from '../../shared/adapters/programme-store';
+import { loadProgramme, readProgramme } from '../../shared/adapters/programme-store';
 import { listRegistrations } from '../../shared/adapters/registration-queries';
 import { uploadOrigin, uploadOrigins } from '../../shared/adapters/upload-origins';
 import { getRegistration, TransactionRefused, transitionRegistration } from '../../shared/adapters/registration-store';
@@ -430,7 +430,18 @@ async function templateRoute(event: AuthorizedEvent): Promise<HttpResult> {
   };
 }
 
+/**
+ * Read without the cache: an editor must start from the version in force, or its save is refused as outdated. The
+ * version is also the ETag, for PUT /programme's If-Match.
+ */
 async function programmeRoute(): Promise<HttpResult> {
-  const programme = await requireProgramme(programmeYear());
-  return json(200, { ...programme, ...(programme.sampleData ? { sampleDataNotice: SAMPLE_DATA_NOTICE } : {}) });
+  const record = await readProgramme(programmeYear());
+  if (!record) throw new DomainError('PROGRAMME_UNKNOWN', `${programmeYear()}年度培训计划尚未发布`, 404);
+  const { programme, version } = record;
+  const reply = json(200, {
+    ...programme,
+    version,
+    ...(programme.sampleData ? { sampleDataNotice: SAMPLE_DATA_NOTICE } : {}),
+  });
+  return { ...reply, headers: { ...reply.headers, etag: `"${version}"` } };
 }

@@ -7,6 +7,7 @@ import { type AuthorizedEvent, type Principal, requireStaff } from '../../shared
 import { parseQuery } from '../../shared/http/request-parsing';
 import { archiveRoutes } from './archive-routes';
 import { exportRoutes } from './export-routes';
+import { settingsRoutes } from './settings-routes';
 
 /**
  * The programme office's own operations: the audit trail, and (as they land) quotas, exports, programme settings and
@@ -16,6 +17,7 @@ export const handler = routeHandler({
   'GET /audit': auditRoute,
   ...archiveRoutes,
   ...exportRoutes,
+  ...settingsRoutes,
 });
 
 const auditQuery = z.object({

@@ -4,6 +4,11 @@
  */
 export const keys = {
   programme: (year: number) => ({ pk: `PROGRAMME#${year}`, sk: 'PROGRAMME' }),
+  /** One saved version of the year's programme, immutable; the padding keeps them in order up to 9999. */
+  programmeVersion: (year: number, version: number) => ({
+    pk: `PROGRAMME#${year}`,
+    sk: `${PROGRAMME_VERSION_PREFIX}${String(version).padStart(4, '0')}`,
+  }),
   unitQuota: (year: number, unit: string) => ({ pk: `PROGRAMME#${year}`, sk: `QUOTA#${unit}` }),
   unitContact: (unit: string) => ({ pk: `UNIT#${unit}`, sk: 'CONTACT' }),
   classSeats: (year: number, classNumber: number) => ({ pk: `PROGRAMME#${year}`, sk: `CLASS#${pad2(classNumber)}` }),
@@ -60,6 +65,7 @@ export const keys = {
 
 export const HISTORY_PREFIX = 'EVENT#';
 export const ARCHIVE_NOTE_PREFIX = 'NOTE#';
+export const PROGRAMME_VERSION_PREFIX = 'VERSION#';
 export const WAITLIST_PREFIX = 'WAITLIST#';
 export const EVALUATION_INVITE_PREFIX = 'INVITE#';
 export const EVALUATION_RESPONSE_PREFIX = 'RESPONSE#';

@@ -1,4 +1,4 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoClient } from './aws-clients';
 import { loadConfig } from './config';
 import { keys } from './keys';
@@ -17,4 +17,25 @@ export async function getUnitQuotaState(year: number, unit: string): Promise<Uni
     used: Number(result.Item?.used ?? 0),
     deadlineExtendedUntil: result.Item?.deadlineExtendedUntil as string | undefined,
   };
+}
+
+/** Seats used by every unit with a counter this year (one Query over the programme's partition). */
+export async function listUnitQuotaUsed(year: number): Promise<Map<string, number>> {
+  const used = new Map<string, number>();
+  let start: Record<string, unknown> | undefined;
+  do {
+    const result = await dynamoClient().send(
+      new QueryCommand({
+        TableName: loadConfig().TABLE_NAME,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.programme(year).pk, ':prefix': 'QUOTA#' },
+        ProjectionExpression: 'sk, used',
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of result.Items ?? []) used.set(String(item.sk).slice('QUOTA#'.length), Number(item.used ?? 0));
+    start = result.LastEvaluatedKey;
+  } while (start);
+  return used;
 }

@@ -222,6 +222,20 @@ const MATRIX: Readonly<Record<string, Row>> = {
     }),
     expected: staffAndOwnUnit(200, 200),
   },
+  // No version sent: staff are let in and told to send the one they edited (428), so nothing is saved.
+  'PUT /programme': { request: () => ({ path: '/programme', body: { notice: 'matrix' } }), expected: staffOnly(428) },
+  'GET /programme/versions': { request: path('/programme/versions'), expected: staffOnly(200) },
+  // Nothing has been saved through the API, so there is no version 1 yet.
+  'GET /programme/versions/{version}': { request: path('/programme/versions/1'), expected: staffOnly(404) },
+  'PUT /units/{unit}/deadline-extension': {
+    request: (_f, t) => ({ path: `/units/${t === 'A' ? UNIT_A : UNIT_B}/deadline-extension`, body: { reason: '' } }),
+    expected: staffOnly(400),
+  },
+  'DELETE /units/{unit}/deadline-extension': {
+    // Reached, and the unit has no extension to withdraw.
+    request: (_f, t) => ({ path: `/units/${t === 'A' ? UNIT_A : UNIT_B}/deadline-extension` }),
+    expected: staffOnly(404),
+  },
 };
 
 function unsignedToken(claims: Record<string, unknown>): string {

@@ -571,7 +571,7 @@ const EXPECTED_ACCESS: Record<string, Record<string, string[]>> = {
   'staff-api': {
     ReadItems: P('PROGRAMME', 'REG'),
     QueryPartitions: P('AUDIT', 'PROGRAMME', 'UNIT'),
-    WriteItems: P('AUDIT', 'UNIT'),
+    WriteItems: P('AUDIT', 'PROGRAMME', 'UNIT'),
     QueryIndexes: ['byUnit', 'byClass', 'byYear'],
     ReadObjects: ['exports/'],
     WriteObjects: ['exports/'],
