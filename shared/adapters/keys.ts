@@ -4,7 +4,12 @@
  */
 export const keys = {
   programme: (year: number) => ({ pk: `PROGRAMME#${year}`, sk: 'PROGRAMME' }),
-  unitQuota: (year: number, unit: string) => ({ pk: `PROGRAMME#${year}`, sk: `QUOTA#${unit}` }),
+  unitQuota: (year: number, unit: string) => ({ pk: `PROGRAMME#${year}`, sk: `${QUOTA_PREFIX}${unit}` }),
+  /**
+   * A unit's registrations per status (and how many passed review), kept by every status change in its transaction.
+   * Beside the unit's quota counter in the programme's partition, so one Query reads both for every unit.
+   */
+  unitStatusCounts: (year: number, unit: string) => ({ pk: `PROGRAMME#${year}`, sk: `${STATUS_COUNTS_PREFIX}${unit}` }),
   unitContact: (unit: string) => ({ pk: `UNIT#${unit}`, sk: 'CONTACT' }),
   classSeats: (year: number, classNumber: number) => ({ pk: `PROGRAMME#${year}`, sk: `CLASS#${pad2(classNumber)}` }),
   registration: (registrationId: string) => ({ pk: `REG#${registrationId}`, sk: 'REG' }),
@@ -51,6 +56,8 @@ export const keys = {
 } as const;
 
 export const HISTORY_PREFIX = 'EVENT#';
+export const QUOTA_PREFIX = 'QUOTA#';
+export const STATUS_COUNTS_PREFIX = 'STATUS#';
 export const WAITLIST_PREFIX = 'WAITLIST#';
 export const EVALUATION_INVITE_PREFIX = 'INVITE#';
 export const EVALUATION_RESPONSE_PREFIX = 'RESPONSE#';
