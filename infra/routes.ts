@@ -53,4 +53,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'GET', path: '/templates/{templateName}', target: 'admin-api' },
   { method: 'GET', path: '/programme', target: 'admin-api' },
   { method: 'GET', path: '/audit', target: 'staff-api' },
+  { method: 'GET', path: '/quotas', target: 'staff-api' },
+  { method: 'GET', path: '/exports/quotas.xlsx', target: 'staff-api' },
+  { method: 'GET', path: '/exports/quotas.csv', target: 'staff-api' },
 ];

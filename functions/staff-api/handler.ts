@@ -5,6 +5,7 @@ import { AUDIT_ACTIONS, isAuditAction } from '../../shared/domain/audit';
 import { json, routeHandler, type HttpResult } from '../../shared/http/http-handler';
 import { type AuthorizedEvent, type Principal, requireStaff } from '../../shared/http/principal';
 import { parseQuery } from '../../shared/http/request-parsing';
+import { quotaRoutes } from './quota-routes';
 
 /**
  * The programme office's own operations: the audit trail, and (as they land) quotas, exports, programme settings and
@@ -12,6 +13,7 @@ import { parseQuery } from '../../shared/http/request-parsing';
  */
 export const handler = routeHandler({
   'GET /audit': auditRoute,
+  ...quotaRoutes,
 });
 
 const auditQuery = z.object({

@@ -172,6 +172,13 @@ const MATRIX: Readonly<Record<string, Row>> = {
   'GET /templates/{templateName}': { request: path('/templates/trainee.xlsx'), expected: anyoneSignedIn(200) },
   'GET /programme': { request: path('/programme'), expected: anyoneSignedIn(200) },
   'GET /audit': { request: path('/audit'), expected: staffOnly(200) },
+  'GET /quotas': {
+    // A unit reads its own row; another unit's is refused.
+    request: (_f, t) => ({ path: t === 'A' ? '/quotas' : `/quotas?unit=${UNIT_B}` }),
+    expected: staffAndOwnUnit(200, 200),
+  },
+  'GET /exports/quotas.xlsx': { request: path('/exports/quotas.xlsx'), expected: staffOnly(200) },
+  'GET /exports/quotas.csv': { request: path('/exports/quotas.csv'), expected: staffOnly(200) },
 };
 
 function unsignedToken(claims: Record<string, unknown>): string {
