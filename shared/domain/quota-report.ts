@@ -33,7 +33,10 @@ export function statusCountDeltas(
 
 /** What the table holds for one unit and year: its quota counter and its status counts (either may be missing). */
 export interface StoredUnitFigures {
-  /** Seats of the quota taken: the registrations holding one (nominated, assigned, waitlisted, or failed from those). */
+  /**
+   * Seats of the quota taken (the unit's quota counter): every registration recorded and not released. A rejection,
+   * withdrawal, review timeout or not-placed gives its seat back; a trainee who took part (certified or not) keeps it.
+   */
   readonly used: number;
   readonly deadlineExtendedUntil?: string;
   readonly counts: Readonly<Partial<Record<CountedFigure, number>>>;
@@ -206,6 +209,6 @@ export function quotaReportNotes(report: QuotaReport): string[] {
     `计划培训不少于${plannedMinimum}名（通知一（一））；各单位名额合计 ${totalQuota} 名，${
       quotaReachesPlan ? '已达到计划' : `比计划少 ${quotaShortOfPlan} 名`
     }`,
-    '已用名额：待审核、已分班、候补（及由此进入流程异常）的报名所占名额；审核通过为累计数，此后撤回或结业不减少',
+    '已用名额：已录入且未释放名额的报名（审核未通过、撤回、审核超时、未获名额时释放；参训学员无论是否结业均占用名额）；审核通过为累计数，此后撤回或结业不减少',
   ];
 }
