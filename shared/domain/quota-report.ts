@@ -89,7 +89,11 @@ export interface QuotaReport {
   readonly national: NationalQuotaFigures;
 }
 
-const count = (value: number | undefined) => (Number.isFinite(value) ? Math.max(0, Number(value)) : 0);
+/**
+ * A stored figure as it is. Not clamped at 0: a negative count can only come from a change the counters missed, and
+ * hiding it would hide that.
+ */
+const count = (value: number | undefined) => (Number.isFinite(value) ? Number(value) : 0);
 
 function statusFigures(counts: StoredUnitFigures['counts']): StatusFigures {
   return {
