@@ -137,18 +137,30 @@ export function summarize(items: readonly Item[]): StoreSummary {
 }
 
 /**
- * The store's invariants after ingest (no withdrawals or rejections yet): each unit's counter equals its nominated
- * registrations; every lock points at a registration of the same unit and every registration holds both locks.
- * Returns the violations, so a failure says what is wrong.
+ * The store's invariants after ingest (no withdrawals or rejections yet): each unit's quota counter and its status
+ * count of `nominated` equal its nominated registrations; every lock points at a registration of the same unit and
+ * every registration holds both locks. Returns the violations, so a failure says what is wrong.
  */
 export function invariantViolations(items: readonly Item[]): string[] {
   const summary = summarize(items);
   const violations: string[] = [];
-  const units = new Set([...Object.keys(summary.counters), ...Object.keys(summary.nominatedByUnit)]);
+  const statusCounted: Record<string, number> = {};
+  for (const item of items.filter((i) => i.type === 'status-counts')) {
+    statusCounted[String(item.unit)] = Number(item.nominated ?? 0);
+  }
+  const units = new Set([
+    ...Object.keys(summary.counters),
+    ...Object.keys(summary.nominatedByUnit),
+    ...Object.keys(statusCounted),
+  ]);
   for (const unit of units) {
     const used = summary.counters[unit] ?? 0;
     const nominated = summary.nominatedByUnit[unit] ?? 0;
     if (used !== nominated) violations.push(`unit ${unit}: counter ${used} ≠ ${nominated} nominated registrations`);
+    const counted = statusCounted[unit] ?? 0;
+    if (counted !== nominated) {
+      violations.push(`unit ${unit}: status count ${counted} nominated ≠ ${nominated} nominated registrations`);
+    }
   }
   const byId = new Map(summary.registrations.map((r) => [String(r.registrationId), r]));
   const lockHolders = (locks: Item[], what: string) => {
