@@ -281,7 +281,14 @@ describe('quotas at a glance: the counters kept by the writes equal a recount of
     const own = await api(endpoints, '/quotas', { token: journeys[UNIT_C]?.unitToken });
     expect(own.status).toBe(200);
     expect(own.body.units.map((row: { unit: string }) => row.unit)).toEqual([UNIT_C]);
-    expect(own.body.units[0]).toMatchObject({ unit: UNIT_C, name: '深圳市', quota: SMALL_QUOTA });
+    expect(own.body.units[0]).toMatchObject({
+      unit: UNIT_C,
+      name: '深圳市',
+      quota: SMALL_QUOTA,
+      deadline: '2024-08-31T15:59:59.000Z',
+      deadlineText: '2024-08-31 23:59:59',
+      deadlineExtended: false,
+    });
     expect(own.body.national).toBeUndefined();
     const other = await api(endpoints, `/quotas?unit=${UNIT_A}`, { token: journeys[UNIT_C]?.unitToken });
     expect(other.status).toBe(403);
