@@ -12,9 +12,10 @@ import { buildCsv, TRAINEE_HEADERS, traineeRow } from '../fixtures/spreadsheet-f
 
 /**
  * Issue 12, quotas at a glance: after a seeded random sequence of uploads (three units, some rows refused: a bad ID
- * number, an enterprise another unit holds, a quota overrun), reviews, withdrawals, the review timeout and a class
- * close, every figure of GET /quotas equals a recount from the stored registrations and their history. The oracle is
- * the items (read by Scan here, in the test), never the counters under test. QUOTA_SEED=<n> replays another sequence.
+ * number, an enterprise another unit holds, a quota overrun), reviews, the waitlist, withdrawals (one freeing a
+ * seat for the waitlist), the review timeout, the end of the waitlist and a class close, every figure of GET /quotas
+ * equals a recount from the stored registrations and their history. The oracle is the items (read by Scan here, in
+ * the test), never the counters under test. QUOTA_SEED=<n> replays another sequence.
  */
 const SEED = Number(process.env.QUOTA_SEED ?? 20241126);
 const UNIT_A = '110000';
@@ -23,6 +24,8 @@ const UNIT_B = '120000';
 const UNIT_C = '440300';
 const SMALL_QUOTA = 3;
 const CLASS = 3;
+/** The year has this one class, with two seats: further approvals wait, one is promoted, the rest are not placed. */
+const SEATS = 2;
 /** Notice 一(一): 不少于800名. */
 const PLAN = 800;
 
@@ -117,7 +120,12 @@ describe('quotas at a glance: the counters kept by the writes equal a recount of
   beforeAll(async () => {
     ({ endpoints, stop } = await startTestCloud());
     const shipped = defaultProgramme(PROGRAMME_YEAR) as Programme;
-    programme = { ...shipped, quotas: { ...shipped.quotas, [UNIT_C]: SMALL_QUOTA } };
+    const classThree = shipped.classes.find((c) => c.number === CLASS) as Programme['classes'][number];
+    programme = {
+      ...shipped,
+      quotas: { ...shipped.quotas, [UNIT_C]: SMALL_QUOTA },
+      classes: [{ ...classThree, capacity: SEATS }],
+    };
     await saveProgramme(programme);
     for (const unit of [UNIT_A, UNIT_B, UNIT_C]) journeys[unit] = new Journey(endpoints, unit);
   });
@@ -201,11 +209,10 @@ describe('quotas at a glance: the counters kept by the writes equal a recount of
     const idsC = await upload(UNIT_C, withBadRow(c), SMALL_QUOTA);
     const units = [...idsA.map(() => UNIT_A), ...idsB.map(() => UNIT_B), ...idsC.map(() => UNIT_C)];
     const all = [...idsA, ...idsB, ...idsC];
-    // Each kind of path at least once, the rest at random.
+    // Each kind of path at least once, the rest at random. Approvals outnumber the seats by two at least: one waits
+    // and is promoted when an assigned trainee withdraws, one is never placed.
     const forced = [
-      { review: 'approve', withdraw: true },
-      { review: 'approve', withdraw: false },
-      { review: 'approve', withdraw: false },
+      ...Array.from({ length: SEATS + 2 }, () => ({ review: 'approve', withdraw: false }) as const),
       { review: 'reject', withdraw: false },
       { review: 'none', withdraw: false },
       { review: 'none', withdraw: true },
@@ -218,28 +225,53 @@ describe('quotas at a glance: the counters kept by the writes equal a recount of
       plan.set(all[index] as string, {
         unit: units[index] as string,
         review: chosen.review,
-        withdraw: chosen.review !== 'reject' && chosen.withdraw,
+        // Which approved trainee withdraws is chosen once the seats are given (see below).
+        withdraw: chosen.review === 'none' && chosen.withdraw,
       });
     });
     const counted = await expectFiguresEqualRecount('after uploads');
     expect(counted.get(UNIT_C)?.nominated).toBe(SMALL_QUOTA);
   });
 
-  it('reviews: approvals are assigned a class, rejections release the seat', async () => {
+  /** Waits until every approved trainee still in the journey has a seat or waits for one; returns who has a seat. */
+  async function placed(): Promise<{ assigned: string[]; waiting: string[] }> {
+    const approved = [...plan].filter(([, p]) => p.review === 'approve' && !p.withdraw).map(([id]) => id);
+    return eventually(
+      async () => {
+        const assigned: string[] = [];
+        const waiting: string[] = [];
+        for (const id of approved) {
+          const { body } = await (journeys[UNIT_A] as Journey).registration(id);
+          if (body.status === 'assigned' && body.awaiting?.stage === 'class-close') assigned.push(id);
+          else if (body.status === 'waitlisted' && body.awaiting?.stage === 'seat') waiting.push(id);
+          else return undefined;
+        }
+        return { assigned, waiting };
+      },
+      30_000,
+      'approved trainees placed or waiting',
+    );
+  }
+
+  it('reviews: approvals take the seats and then wait; rejections release theirs', async () => {
     for (const [id, { unit, review }] of shuffle([...plan])) {
       if (review === 'approve') await journeys[unit]?.review(id, 'approved');
       if (review === 'reject') await journeys[unit]?.review(id, 'rejected', '企业不符合培训对象条件');
     }
-    for (const [id, { unit, review }] of plan) {
-      if (review === 'approve') await journeys[unit]?.until(id, 'assigned', 'class-close');
-      if (review === 'reject') await journeys[unit]?.until(id, 'rejected');
-    }
-    const counted = await expectFiguresEqualRecount('after reviews');
+    for (const [id, { unit, review }] of plan) if (review === 'reject') await journeys[unit]?.until(id, 'rejected');
     const approved = [...plan.values()].filter((p) => p.review === 'approve').length;
+    const { assigned, waiting } = await placed();
+    expect(assigned).toHaveLength(SEATS);
+    expect(waiting).toHaveLength(approved - SEATS);
+    const counted = await expectFiguresEqualRecount('after reviews');
     expect([...counted.values()].reduce((sum, f) => sum + f.approved, 0)).toBe(approved);
+    expect([...counted.values()].reduce((sum, f) => sum + f.waitlisted, 0)).toBe(approved - SEATS);
   });
 
-  it('withdrawals: by the unit or by staff, from review and from an assigned class', async () => {
+  it('withdrawals: by the unit or by staff, from review and from a class (its seat goes to the waitlist)', async () => {
+    const before = await placed();
+    const leaving = pick(before.assigned);
+    (plan.get(leaving) as { withdraw: boolean }).withdraw = true;
     for (const [id, { unit, withdraw }] of shuffle([...plan])) {
       if (!withdraw) continue;
       const journey = journeys[unit] as Journey;
@@ -249,16 +281,22 @@ describe('quotas at a glance: the counters kept by the writes equal a recount of
       });
       expect(reply.status, JSON.stringify(reply.body)).toBe(202);
     }
+    const after = await placed();
+    // The longest-waiting trainee took the freed seat.
+    expect(after.assigned).toHaveLength(SEATS);
+    expect(after.waiting).toHaveLength(before.waiting.length - 1);
     const counted = await expectFiguresEqualRecount('after withdrawals');
     const withdrawn = [...plan.values()].filter((p) => p.withdraw).length;
     expect([...counted.values()].reduce((sum, f) => sum + f.withdrawn, 0)).toBe(withdrawn);
   });
 
-  it('the review timeout and a class close: expired, certified and incomplete', async () => {
+  it('the review timeout, the end of the waitlist and a class close: expired, not-placed, certified, incomplete', async () => {
     const journey = journeys[UNIT_A] as Journey;
-    // Past the 30-day review timeout and class 3's last session.
+    const { assigned, waiting } = await placed();
+    // Past the 30-day review timeout, the start of the year's last class (the waitlist ends) and its last session.
     await journey.setClock('2024-10-17T18:00:00+08:00');
-    const inClass = shuffle([...plan].filter(([, p]) => p.review === 'approve' && !p.withdraw).map(([id]) => id));
+    for (const id of waiting) await journey.until(id, 'not-placed');
+    const inClass = shuffle(assigned);
     const attending = inClass.filter((_, index) => index === 0 || (index > 1 && random() < 0.5));
     for (let session = 1; session <= 8; session++) {
       const records = attending.map((registrationId) => ({ registrationId, status: 'present' }));
@@ -273,6 +311,7 @@ describe('quotas at a glance: the counters kept by the writes equal a recount of
     const sum = (figure: keyof Figures) => [...counted.values()].reduce((total, f) => total + f[figure], 0);
     expect(sum('certified')).toBe(attending.length);
     expect(sum('incomplete')).toBe(inClass.length - attending.length);
+    expect(sum('notPlaced')).toBe(waiting.length);
     // Nobody is left in review or waiting: the seats still used are those of the trainees who took part.
     expect(sum('used')).toBe(sum('certified') + sum('incomplete'));
   });
