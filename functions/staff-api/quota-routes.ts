@@ -7,6 +7,7 @@ import { listUnitFigures } from '../../shared/adapters/quota-store';
 import { requireProgramme } from '../../shared/classes/programme-context';
 import { SAMPLE_DATA_NOTICE } from '../../shared/domain/classes/class-view';
 import { formatDeadline } from '../../shared/domain/programme';
+import { isUnitCode } from '../../shared/domain/units';
 import {
   buildQuotaReport,
   QUOTA_REPORT_COLUMNS,
@@ -38,10 +39,7 @@ export const quotaRoutes: Record<string, Route> = {
 const yearQuery = z.coerce.number().int().min(2000).max(2100).optional();
 const quotasQuery = z.object({
   year: yearQuery,
-  unit: z
-    .string()
-    .regex(/^\d{6}$/, 'unit 须为 6 位单位代码')
-    .optional(),
+  unit: z.string().refine(isUnitCode, 'unit 须为推荐单位的 6 位代码（见 GET /programme 的 quotas）').optional(),
 });
 const exportQuery = z.object({ year: yearQuery });
 

@@ -1,9 +1,9 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Endpoints, PROGRAMME_YEAR, TABLE_NAME } from '../../infra/local/cloud';
+import { type Endpoints, type LocalCloud, PROGRAMME_YEAR, TABLE_NAME } from '../../infra/local/cloud';
 import { dynamoClient } from '../../shared/adapters/aws-clients';
-import { defaultProgramme, saveProgramme } from '../../shared/adapters/programme-store';
+import { defaultProgramme } from '../../shared/adapters/programme-store';
 import type { Programme } from '../../shared/domain/programme';
 import { type TraineeCells, validTrainee } from '../fixtures/registration-data';
 import { api, eventually, postToPresigned, startTestCloud } from '../support/local-cloud';
@@ -99,6 +99,7 @@ async function recount(): Promise<Map<string, Figures>> {
 }
 
 describe('quotas at a glance: the counters kept by the writes equal a recount of the registrations', () => {
+  let cloud: LocalCloud;
   let endpoints: Endpoints;
   let stop: () => Promise<void>;
   let programme: Programme;
@@ -116,9 +117,10 @@ describe('quotas at a glance: the counters kept by the writes equal a recount of
   /** Registration id → its unit, and what the sequence does with it. */
   const plan = new Map<string, { unit: string; review: 'approve' | 'reject' | 'none'; withdraw: boolean }>();
   let trainee = 7000;
+  /** Withdrawn outside the plan (the failed step's). */
+  const withdrawnEarlier: string[] = [];
 
   beforeAll(async () => {
-    ({ endpoints, stop } = await startTestCloud());
     const shipped = defaultProgramme(PROGRAMME_YEAR) as Programme;
     const classThree = shipped.classes.find((c) => c.number === CLASS) as Programme['classes'][number];
     programme = {
@@ -126,7 +128,8 @@ describe('quotas at a glance: the counters kept by the writes equal a recount of
       quotas: { ...shipped.quotas, [UNIT_C]: SMALL_QUOTA },
       classes: [{ ...classThree, capacity: SEATS }],
     };
-    await saveProgramme(programme);
+    // Step retries a few milliseconds apart, so a failing step fails in seconds.
+    ({ cloud, endpoints, stop } = await startTestCloud({ programme, retryIntervalMs: 5 }));
     for (const unit of [UNIT_A, UNIT_B, UNIT_C]) journeys[unit] = new Journey(endpoints, unit);
   });
   afterAll(async () => stop?.());
@@ -253,6 +256,51 @@ describe('quotas at a glance: the counters kept by the writes equal a recount of
     );
   }
 
+  it('a step failing after its retries: counted as failed, then retried by staff or withdrawn by the unit', async () => {
+    const journey = journeys[UNIT_B] as Journey;
+    const rows = [validTrainee(trainee++), validTrainee(trainee++)];
+    await cloud.setMailOutage(true);
+    const issued = await api(endpoints, '/uploads', {
+      token: journey.unitToken,
+      body: { form: 'trainee', fileName: 'more.csv' },
+    });
+    await postToPresigned(
+      issued.body,
+      buildCsv(
+        TRAINEE_HEADERS,
+        rows.map((row) => traineeRow(row)),
+      ),
+      'more.csv',
+    );
+    const failed: string[] = await eventually(
+      async () => {
+        const list = await api(endpoints, `/registrations?status=failed&unit=${UNIT_B}`, { token: journey.staff });
+        return list.body.items.length === rows.length
+          ? list.body.items.map((i: { registrationId: string }) => i.registrationId)
+          : undefined;
+      },
+      60_000,
+      'failed registrations',
+    );
+    for (const id of failed) await journey.until(id, 'failed', 'recovery');
+    const counted = await expectFiguresEqualRecount('after a failed step');
+    expect(counted.get(UNIT_B)?.failed).toBe(rows.length);
+    await cloud.setMailOutage(false);
+    const [retried, withdrawn] = shuffle(failed) as [string, string];
+    expect((await api(endpoints, `/registrations/${retried}/retry`, { token: journey.staff, body: {} })).status).toBe(
+      202,
+    );
+    expect(
+      (await api(endpoints, `/registrations/${withdrawn}/withdraw`, { token: journey.unitToken, body: {} })).status,
+    ).toBe(202);
+    await journey.until(retried, 'nominated', 'review');
+    await journey.until(withdrawn, 'withdrawn');
+    withdrawnEarlier.push(withdrawn);
+    // The retried registration waits for a review nobody makes.
+    plan.set(retried, { unit: UNIT_B, review: 'none', withdraw: false });
+    await expectFiguresEqualRecount('after the retry');
+  });
+
   it('reviews: approvals take the seats and then wait; rejections release theirs', async () => {
     for (const [id, { unit, review }] of shuffle([...plan])) {
       if (review === 'approve') await journeys[unit]?.review(id, 'approved');
@@ -286,7 +334,7 @@ describe('quotas at a glance: the counters kept by the writes equal a recount of
     expect(after.assigned).toHaveLength(SEATS);
     expect(after.waiting).toHaveLength(before.waiting.length - 1);
     const counted = await expectFiguresEqualRecount('after withdrawals');
-    const withdrawn = [...plan.values()].filter((p) => p.withdraw).length;
+    const withdrawn = [...plan.values()].filter((p) => p.withdraw).length + withdrawnEarlier.length;
     expect([...counted.values()].reduce((sum, f) => sum + f.withdrawn, 0)).toBe(withdrawn);
   });
 
@@ -331,6 +379,13 @@ describe('quotas at a glance: the counters kept by the writes equal a recount of
     expect(own.body.national).toBeUndefined();
     const other = await api(endpoints, `/quotas?unit=${UNIT_A}`, { token: journeys[UNIT_C]?.unitToken });
     expect(other.status).toBe(403);
+    // Staff may narrow the reply to one unit; a code that names no unit is the caller's mistake.
+    const staff = journeys[UNIT_A]?.staff as string;
+    const one = await api(endpoints, `/quotas?unit=${UNIT_C}`, { token: staff });
+    expect(one.body.units).toEqual(own.body.units);
+    const unknown = await api(endpoints, '/quotas?unit=999999', { token: staff });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.code).toBe('BAD_REQUEST');
   });
 
   it('exports: the .xlsx opens in ExcelJS and the .csv is UTF-8 with a BOM, with the figures of GET /quotas', async () => {
