@@ -67,4 +67,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'GET', path: '/programme/versions/{version}', target: 'staff-api' },
   { method: 'PUT', path: '/units/{unit}/deadline-extension', target: 'staff-api' },
   { method: 'DELETE', path: '/units/{unit}/deadline-extension', target: 'staff-api' },
+  { method: 'GET', path: '/quotas', target: 'staff-api' },
+  { method: 'GET', path: '/exports/quotas.xlsx', target: 'staff-api' },
+  { method: 'GET', path: '/exports/quotas.csv', target: 'staff-api' },
 ];

@@ -8,6 +8,7 @@ import { parseQuery } from '../../shared/http/request-parsing';
 import { archiveRoutes } from './archive-routes';
 import { exportRoutes } from './export-routes';
 import { settingsRoutes } from './settings-routes';
+import { quotaRoutes } from './quota-routes';
 
 /**
  * The programme office's own operations: the audit trail, and (as they land) quotas, exports, programme settings and
@@ -18,6 +19,7 @@ export const handler = routeHandler({
   ...archiveRoutes,
   ...exportRoutes,
   ...settingsRoutes,
+  ...quotaRoutes,
 });
 
 const auditQuery = z.object({

@@ -9,7 +9,12 @@ export const keys = {
     pk: `PROGRAMME#${year}`,
     sk: `${PROGRAMME_VERSION_PREFIX}${String(version).padStart(4, '0')}`,
   }),
-  unitQuota: (year: number, unit: string) => ({ pk: `PROGRAMME#${year}`, sk: `QUOTA#${unit}` }),
+  unitQuota: (year: number, unit: string) => ({ pk: `PROGRAMME#${year}`, sk: `${QUOTA_PREFIX}${unit}` }),
+  /**
+   * A unit's registrations per status (and how many passed review), kept by every status change in its transaction.
+   * Beside the unit's quota counter in the programme's partition, so one Query reads both for every unit.
+   */
+  unitStatusCounts: (year: number, unit: string) => ({ pk: `PROGRAMME#${year}`, sk: `${STATUS_COUNTS_PREFIX}${unit}` }),
   unitContact: (unit: string) => ({ pk: `UNIT#${unit}`, sk: 'CONTACT' }),
   classSeats: (year: number, classNumber: number) => ({ pk: `PROGRAMME#${year}`, sk: `CLASS#${pad2(classNumber)}` }),
   registration: (registrationId: string) => ({ pk: `REG#${registrationId}`, sk: 'REG' }),
@@ -66,6 +71,8 @@ export const keys = {
 export const HISTORY_PREFIX = 'EVENT#';
 export const ARCHIVE_NOTE_PREFIX = 'NOTE#';
 export const PROGRAMME_VERSION_PREFIX = 'VERSION#';
+export const QUOTA_PREFIX = 'QUOTA#';
+export const STATUS_COUNTS_PREFIX = 'STATUS#';
 export const WAITLIST_PREFIX = 'WAITLIST#';
 export const EVALUATION_INVITE_PREFIX = 'INVITE#';
 export const EVALUATION_RESPONSE_PREFIX = 'RESPONSE#';

@@ -4,11 +4,12 @@ import type { Registration } from '../domain/trainee-registration';
 import { dynamoClient } from './aws-clients';
 import { loadConfig } from './config';
 import { keys } from './keys';
+import { statusCountsUpdate } from './quota-store';
 import { registrationItem } from './registration-store';
 
 /**
- * Ingest's writes: each accepted row's registration, enterprise lock, person lock and the unit's quota counter,
- * together or not at all.
+ * Ingest's writes: each accepted row's registration, enterprise lock, person lock, the unit's quota counter and its
+ * status counts (`nominated`), together or not at all.
  */
 /** Why a registration could not be recorded; each becomes a row finding with a stable code. */
 export type RecordOutcome =
@@ -80,12 +81,18 @@ function counterItem(year: number, unit: string, quota: number, seats: number) {
   };
 }
 
+/** New registrations enter `nominated`: one ADD for all of a transaction's rows (one item, touched once). */
+function nominatedCount(year: number, unit: string, rows: number) {
+  return statusCountsUpdate(year, unit, { nominated: rows }) as NonNullable<ReturnType<typeof statusCountsUpdate>>;
+}
+
 const consumedUnits = (consumed: ConsumedCapacity[] | undefined) =>
   (consumed ?? []).reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
 
 /**
- * One row, one transaction: the registration, the enterprise lock, the person lock and the unit's quota counter
- * are written together or not at all, so the store never holds a lock or a counted seat without its registration.
+ * One row, one transaction: the registration, the enterprise lock, the person lock, the unit's quota counter and its
+ * status counts are written together or not at all, so the store never holds a lock, a counted seat or a count
+ * without its registration.
  */
 async function recordOne(request: RecordRequest): Promise<{ outcome: RecordOutcome; writeUnits: number }> {
   const { registration, personHash, quota } = request;
@@ -94,7 +101,11 @@ async function recordOne(request: RecordRequest): Promise<{ outcome: RecordOutco
     try {
       const result = await dynamoClient().send(
         new TransactWriteCommand({
-          TransactItems: [...rowItems(registration, personHash, true), counterItem(year, unit, quota, 1)],
+          TransactItems: [
+            ...rowItems(registration, personHash, true),
+            counterItem(year, unit, quota, 1),
+            nominatedCount(year, unit, 1),
+          ],
           ReturnConsumedCapacity: 'TOTAL',
         }),
       );
@@ -119,8 +130,8 @@ async function recordOne(request: RecordRequest): Promise<{ outcome: RecordOutco
   }
 }
 
-/** 3 items per row plus the shared counter: 100, the TransactWriteItems limit. */
-export const ROWS_PER_TRANSACTION = 33;
+/** 3 items per row plus the quota counter and the status counts: 98, within the TransactWriteItems limit of 100. */
+export const ROWS_PER_TRANSACTION = 32;
 
 export interface RecordedRows {
   /** One outcome per request, in request order. */
@@ -131,7 +142,7 @@ export interface RecordedRows {
 
 /**
  * Records one unit's rows in file order with the guarantees of {@link recordOne}, in fewer round trips:
- * up to 33 rows share one transaction that takes their seats together. Any cancellation (a duplicate, the quota
+ * up to 32 rows share one transaction that takes their seats together. Any cancellation (a duplicate, the quota
  * running out, a concurrent writer) replays that group row by row, so one conflicting row never costs its
  * neighbours their seats, and when a file overruns the quota it is still its last rows that are refused.
  */
@@ -184,6 +195,7 @@ async function recordTogether(group: readonly RecordRequest[]): Promise<number |
         TransactItems: [
           ...group.flatMap(({ registration, personHash }) => rowItems(registration, personHash, false)),
           counterItem(year, unit, first.quota, group.length),
+          nominatedCount(year, unit, group.length),
         ],
         ReturnConsumedCapacity: 'TOTAL',
       }),

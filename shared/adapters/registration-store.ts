@@ -11,6 +11,8 @@ import { loadConfig } from './config';
 import { indexKeys, keys } from './keys';
 import { TTL_ATTRIBUTE } from './table-definition';
 import { expiresAtFor } from '../domain/retention';
+import { statusCountDeltas } from '../domain/quota-report';
+import { statusCountsUpdate } from './quota-store';
 
 const table = () => loadConfig().TABLE_NAME;
 
@@ -84,7 +86,9 @@ export interface Transition {
 
 /**
  * The items of one status change: the registration (only if it is still in the status the caller read, so two
- * racing changes never both apply), its history event, and whatever else moves with it.
+ * racing changes never both apply), its history event, whatever else moves with it, and last the unit's status
+ * counts (out of one status, into the other), so the counts move exactly when a status does. A transaction holds
+ * one status change: two changes of one unit would touch its counts twice, which DynamoDB refuses.
  */
 export function transitionItems(registration: Registration, now: Date, transition: Transition): TransactItem[] {
   const { year, unit, registrationId } = registration;
@@ -141,8 +145,11 @@ export function transitionItems(registration: Registration, now: Date, transitio
       ...transition.event,
     }),
     ...(transition.alongside ?? []),
+    ...optional(statusCountsUpdate(year, unit, statusCountDeltas(registration.status, transition.to))),
   ];
 }
+
+const optional = <T>(item: T | undefined): T[] => (item ? [item] : []);
 
 /**
  * `#name = :name` for each attribute, registering its name and value: attribute names are always aliased, since

@@ -236,6 +236,13 @@ const MATRIX: Readonly<Record<string, Row>> = {
     request: (_f, t) => ({ path: `/units/${t === 'A' ? UNIT_A : UNIT_B}/deadline-extension` }),
     expected: staffOnly(404),
   },
+  'GET /quotas': {
+    // A unit reads its own row; another unit's is refused.
+    request: (_f, t) => ({ path: t === 'A' ? '/quotas' : `/quotas?unit=${UNIT_B}` }),
+    expected: staffAndOwnUnit(200, 200),
+  },
+  'GET /exports/quotas.xlsx': { request: path('/exports/quotas.xlsx'), expected: staffOnly(200) },
+  'GET /exports/quotas.csv': { request: path('/exports/quotas.csv'), expected: staffOnly(200) },
 };
 
 function unsignedToken(claims: Record<string, unknown>): string {

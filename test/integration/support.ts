@@ -5,6 +5,7 @@ import { dynamoClient, s3Client } from '../../shared/adapters/aws-clients';
 import { keys } from '../../shared/adapters/keys';
 import { BUCKET_NAME, type Endpoints, TABLE_NAME } from '../../infra/local/cloud';
 import type { Finding } from '../../shared/domain/errors';
+import { REGISTRATION_STATUSES } from '../../shared/domain/trainee-registration';
 import type { TraineeCells } from '../fixtures/registration-data';
 import { buildCsv, TRAINEE_HEADERS, traineeRow } from '../fixtures/spreadsheet-files';
 import { api } from '../support/local-cloud';
@@ -137,18 +138,30 @@ export function summarize(items: readonly Item[]): StoreSummary {
 }
 
 /**
- * The store's invariants after ingest (no withdrawals or rejections yet): each unit's counter equals its nominated
- * registrations; every lock points at a registration of the same unit and every registration holds both locks.
- * Returns the violations, so a failure says what is wrong.
+ * The store's invariants after ingest (no withdrawals or rejections yet): each unit's quota counter and its status
+ * count of `nominated` equal its nominated registrations; every lock points at a registration of the same unit and
+ * every registration holds both locks. Returns the violations, so a failure says what is wrong.
  */
 export function invariantViolations(items: readonly Item[]): string[] {
   const summary = summarize(items);
   const violations: string[] = [];
-  const units = new Set([...Object.keys(summary.counters), ...Object.keys(summary.nominatedByUnit)]);
+  const statusCounted: Record<string, number> = {};
+  for (const item of items.filter((i) => i.type === 'status-counts')) {
+    statusCounted[String(item.unit)] = Number(item.nominated ?? 0);
+  }
+  const units = new Set([
+    ...Object.keys(summary.counters),
+    ...Object.keys(summary.nominatedByUnit),
+    ...Object.keys(statusCounted),
+  ]);
   for (const unit of units) {
     const used = summary.counters[unit] ?? 0;
     const nominated = summary.nominatedByUnit[unit] ?? 0;
     if (used !== nominated) violations.push(`unit ${unit}: counter ${used} ≠ ${nominated} nominated registrations`);
+    const counted = statusCounted[unit] ?? 0;
+    if (counted !== nominated) {
+      violations.push(`unit ${unit}: status count ${counted} nominated ≠ ${nominated} nominated registrations`);
+    }
   }
   const byId = new Map(summary.registrations.map((r) => [String(r.registrationId), r]));
   const lockHolders = (locks: Item[], what: string) => {
@@ -171,6 +184,43 @@ export function invariantViolations(items: readonly Item[]): string[] {
     const enterpriseLock = summary.enterpriseLocks.find((lock) => lock.registrationId === id);
     if (enterpriseLock && !String(enterpriseLock.pk).endsWith(`#${registration.trainee?.creditCode}`)) {
       violations.push(`registration ${id}: enterprise lock is not on its credit code`);
+    }
+  }
+  return violations;
+}
+
+/**
+ * Each unit's stored status counts against its registrations: a count per status equal to the registrations in it,
+ * and `approved` equal to the registrations whose history has a status event out of `nominated` into a place.
+ * Returns the differences, so a failure says which unit and figure drifted.
+ */
+export function statusCountViolations(items: readonly Item[]): string[] {
+  const expected = new Map<string, Record<string, number>>();
+  const unitOf = new Map<string, string>();
+  const tally = (unit: string, figure: string) => {
+    const figures = expected.get(unit) ?? {};
+    figures[figure] = (figures[figure] ?? 0) + 1;
+    expected.set(unit, figures);
+  };
+  for (const registration of items.filter((item) => item.type === 'registration')) {
+    unitOf.set(String(registration.registrationId), String(registration.unit));
+    tally(String(registration.unit), String(registration.status));
+  }
+  for (const event of items.filter((item) => item.type === 'history' && item.kind === 'status')) {
+    if (event.from !== 'nominated' || !['assigned', 'waitlisted', 'not-placed'].includes(event.to)) continue;
+    tally(unitOf.get(String(event.pk).slice('REG#'.length)) ?? '?', 'approved');
+  }
+  const violations: string[] = [];
+  const stored = new Map(
+    items.filter((item) => item.type === 'status-counts').map((item) => [String(item.unit), item]),
+  );
+  for (const unit of new Set([...expected.keys(), ...stored.keys()])) {
+    const counts = stored.get(unit) ?? {};
+    const figures = expected.get(unit) ?? {};
+    for (const figure of new Set([...Object.keys(figures), ...REGISTRATION_STATUSES, 'approved'])) {
+      const want = figures[figure] ?? 0;
+      const have = Number(counts[figure] ?? 0);
+      if (want !== have) violations.push(`unit ${unit}: ${figure} counted ${have}, registrations say ${want}`);
     }
   }
   return violations;

@@ -8,7 +8,7 @@ import { parseProgramme } from '../../shared/domain/programme';
 import { HOLDING_STATUSES } from '../../shared/domain/trainee-registration';
 import { validTrainee } from '../fixtures/registration-data';
 import { api, eventually, outbox, startTestCloud } from '../support/local-cloud';
-import { scanTable, uploadTrainees } from './support';
+import { scanTable, statusCountViolations, uploadTrainees } from './support';
 
 /**
  * Issue "tests that catch what matters": a unit's withdrawal against the trainee's workflow, in every order. The
@@ -435,6 +435,8 @@ describe('withdrawal racing the workflow', () => {
     }
     const quota = items.find((item) => item.type === 'quota' && item.sk === `QUOTA#${UNIT}`);
     expect(Number(quota?.used ?? 0)).toBe(holding.length);
+    // Whichever side won each race, the unit's status counts moved with it (issue 12, GET /quotas).
+    expect(statusCountViolations(items)).toEqual([]);
     const holders = (type: string) =>
       items
         .filter((item) => item.type === type)

@@ -60,26 +60,35 @@ describe('one row, one transaction: cancellations become outcomes', () => {
     dynamo.reset();
   });
 
-  it('writes registration, enterprise lock, person lock and quota counter together, with no raw ID in keys', async () => {
+  it('writes registration, enterprise lock, person lock, quota counter and status count together, with no raw ID in keys', async () => {
     dynamo.on(TransactWriteCommand).resolves({});
     expect(await recordOne({ registration, personHash: 'h'.repeat(64), quota: 23 })).toEqual({
       kind: 'recorded',
     });
     const items = dynamo.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
-    expect(items).toHaveLength(4);
+    expect(items).toHaveLength(5);
     expect(items[1]?.Put?.Item?.pk).toBe('LOCK#ENT#2024#91350100M000100Y43');
     expect(items[2]?.Put?.Item?.pk).toBe(`LOCK#PERSON#2024#${'h'.repeat(64)}`);
     expect(items[3]?.Update?.ConditionExpression).toBe('attribute_not_exists(used) OR used <= :limit');
     expect(items[3]?.Update?.ExpressionAttributeValues).toMatchObject({ ':seats': 1, ':limit': 22 });
+    // The unit's status counts: one more nominated, no condition that could refuse the row.
+    expect(items[4]?.Update?.Key).toEqual({ pk: 'PROGRAMME#2024', sk: 'STATUS#110000' });
+    expect(items[4]?.Update?.ConditionExpression).toBeUndefined();
+    expect(items[4]?.Update?.UpdateExpression).toContain('ADD #f0 :f0');
+    expect(items[4]?.Update?.ExpressionAttributeNames?.['#f0']).toBe('nominated');
+    expect(items[4]?.Update?.ExpressionAttributeValues?.[':f0']).toBe(1);
     const keys = items.map((item) => JSON.stringify(item.Put?.Item?.pk ?? item.Update?.Key));
     expect(keys.join()).not.toContain(registration.trainee.idNumber);
   });
 
   it.each([
-    [['ConditionalCheckFailed', 'None', 'None', 'None'], { kind: 'already-recorded' }],
-    [['None', 'ConditionalCheckFailed', 'None', 'None'], { kind: 'duplicate-enterprise', heldByUnit: '120000' }],
-    [['None', 'None', 'ConditionalCheckFailed', 'None'], { kind: 'duplicate-person', heldByUnit: '120000' }],
-    [['None', 'None', 'None', 'ConditionalCheckFailed'], { kind: 'quota-exceeded', quota: 23 }],
+    [['ConditionalCheckFailed', 'None', 'None', 'None', 'None'], { kind: 'already-recorded' }],
+    [
+      ['None', 'ConditionalCheckFailed', 'None', 'None', 'None'],
+      { kind: 'duplicate-enterprise', heldByUnit: '120000' },
+    ],
+    [['None', 'None', 'ConditionalCheckFailed', 'None', 'None'], { kind: 'duplicate-person', heldByUnit: '120000' }],
+    [['None', 'None', 'None', 'ConditionalCheckFailed', 'None'], { kind: 'quota-exceeded', quota: 23 }],
   ])('cancellation %j → %j', async (codes, outcome) => {
     dynamo.on(TransactWriteCommand).rejects(cancelled(codes, '120000'));
     expect(await recordOne({ registration, personHash: 'h', quota: 23 })).toEqual(outcome);
@@ -88,7 +97,7 @@ describe('one row, one transaction: cancellations become outcomes', () => {
   it('retries transaction conflicts, then succeeds', async () => {
     dynamo
       .on(TransactWriteCommand)
-      .rejectsOnce(cancelled(['None', 'None', 'None', 'TransactionConflict']))
+      .rejectsOnce(cancelled(['None', 'None', 'None', 'TransactionConflict', 'None']))
       .resolves({});
     expect(await recordOne({ registration, personHash: 'h', quota: 23 })).toEqual({ kind: 'recorded' });
     expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(2);
@@ -118,30 +127,33 @@ describe('recordRegistrations: rows share transactions, a cancelled group is rep
 
   beforeEach(() => dynamo.reset());
 
-  it('writes 40 rows in two transactions of 33 and 7 rows, each taking its seats from the counter at once', async () => {
+  it('writes 40 rows in two transactions of 32 and 8 rows, each taking its seats and counting them at once', async () => {
     dynamo.on(TransactWriteCommand).resolves({ ConsumedCapacity: [{ CapacityUnits: 10 }] });
     const { outcomes, writeUnits } = await recordRegistrations(rows(40));
     expect(outcomes).toEqual(Array.from({ length: 40 }, () => ({ kind: 'recorded' })));
     expect(writeUnits).toBe(20);
     const [first, second, ...more] = transactions();
     expect(more).toEqual([]);
-    expect(first?.TransactItems).toHaveLength(3 * ROWS_PER_TRANSACTION + 1);
-    expect(first?.TransactItems).toHaveLength(100);
-    expect(first?.TransactItems?.at(-1)?.Update?.ExpressionAttributeValues).toMatchObject({
-      ':seats': 33,
-      ':limit': 67,
+    expect(first?.TransactItems).toHaveLength(3 * ROWS_PER_TRANSACTION + 2);
+    expect(first?.TransactItems?.length).toBeLessThanOrEqual(100);
+    expect(first?.TransactItems?.at(-2)?.Update?.ExpressionAttributeValues).toMatchObject({
+      ':seats': 32,
+      ':limit': 68,
     });
-    expect(second?.TransactItems).toHaveLength(3 * 7 + 1);
-    expect(second?.TransactItems?.at(-1)?.Update?.ExpressionAttributeValues).toMatchObject({
-      ':seats': 7,
-      ':limit': 93,
+    // One status-count item per transaction, however many rows: a transaction may touch an item only once.
+    expect(first?.TransactItems?.at(-1)?.Update?.ExpressionAttributeValues).toMatchObject({ ':f0': 32 });
+    expect(second?.TransactItems).toHaveLength(3 * 8 + 2);
+    expect(second?.TransactItems?.at(-2)?.Update?.ExpressionAttributeValues).toMatchObject({
+      ':seats': 8,
+      ':limit': 92,
     });
+    expect(second?.TransactItems?.at(-1)?.Update?.ExpressionAttributeValues).toMatchObject({ ':f0': 8 });
   });
 
   it('replays a cancelled group row by row, so only the conflicting row is refused', async () => {
-    const duplicate = cancelled(['None', 'ConditionalCheckFailed', 'None', 'None'], '120000');
+    const duplicate = cancelled(['None', 'ConditionalCheckFailed', 'None', 'None', 'None'], '120000');
     dynamo.on(TransactWriteCommand).callsFake((input: { TransactItems: { Put?: { Item?: { pk?: string } } }[] }) => {
-      if (input.TransactItems.length > 4) throw cancelled(['None', 'ConditionalCheckFailed'], '120000');
+      if (input.TransactItems.length > 5) throw cancelled(['None', 'ConditionalCheckFailed'], '120000');
       if (input.TransactItems[1]?.Put?.Item?.pk === 'LOCK#ENT#2024#CODE2') throw duplicate;
       return {};
     });
@@ -153,7 +165,7 @@ describe('recordRegistrations: rows share transactions, a cancelled group is rep
       { kind: 'recorded' },
       { kind: 'recorded' },
     ]);
-    expect(transactions().map((t) => t.TransactItems?.length)).toEqual([16, 4, 4, 4, 4, 4]);
+    expect(transactions().map((t) => t.TransactItems?.length)).toEqual([17, 5, 5, 5, 5, 5]);
   });
 
   it('never asks for more seats than the quota in one transaction, so only the overflow is replayed', async () => {
@@ -161,7 +173,7 @@ describe('recordRegistrations: rows share transactions, a cancelled group is rep
       // The second group finds the quota taken, and so does each of its rows on replay.
       if (dynamo.commandCalls(TransactWriteCommand).length > 1) {
         const codes = input.TransactItems.map(() => 'None');
-        codes[codes.length - 1] = 'ConditionalCheckFailed';
+        codes[codes.length - 2] = 'ConditionalCheckFailed';
         throw cancelled(codes);
       }
       return {};
@@ -172,7 +184,7 @@ describe('recordRegistrations: rows share transactions, a cancelled group is rep
       'quota-exceeded',
       'quota-exceeded',
     ]);
-    expect(transactions().map((t) => t.TransactItems?.length)).toEqual([31, 7, 4, 4]);
+    expect(transactions().map((t) => t.TransactItems?.length)).toEqual([32, 8, 5, 5]);
   });
 
   it('writes rows one by one when the same enterprise or person appears twice in a group', async () => {
@@ -180,6 +192,6 @@ describe('recordRegistrations: rows share transactions, a cancelled group is rep
     const twice = rows(3);
     (twice[2] as { personHash: string }).personHash = 'hash-0';
     await recordRegistrations(twice);
-    expect(transactions().map((t) => t.TransactItems?.length)).toEqual([4, 4, 4]);
+    expect(transactions().map((t) => t.TransactItems?.length)).toEqual([5, 5, 5]);
   });
 });
