@@ -179,7 +179,10 @@ async function bundles(dir: string) {
     const result = await build({ ...options, entryPoints: [functionEntry(name)], outfile });
     const clients = [
       ...new Set(
-        Object.keys(result.metafile?.inputs ?? {})
+        // Modules that put bytes into the bundle: the metafile's inputs also list modules that were tree-shaken away.
+        Object.values(result.metafile?.outputs ?? {})
+          .flatMap((output) => Object.entries(output.inputs).filter(([, used]) => used.bytesInOutput > 0))
+          .map(([input]) => input)
           .map((input) => /node_modules\/@aws-sdk\/(client-[a-z0-9-]+)\//.exec(input)?.[1])
           .filter((client): client is string => Boolean(client)),
       ),
