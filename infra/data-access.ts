@@ -119,7 +119,8 @@ export const DATA_ACCESS: Readonly<Record<FunctionName, DataAccess>> = {
     queries: [EVALUATION, REGISTRATION],
     writes: [REGISTRATION, EVALUATION, EVALUATION_TOKEN, NOTICE, MAIL_MARK, AUDIT],
     indexes: [],
-    objects: {},
+    // An export too large to be a reply goes out by a short-lived link to exports/.
+    objects: { read: ['exports/'], write: ['exports/'] },
   },
   'workflow-task': {
     hmacKey: true,

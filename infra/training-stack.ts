@@ -221,8 +221,8 @@ export class TrainingStack extends Stack {
   }
 
   /**
-   * Raw uploads and their reports hold personal data. Beyond each role's own grants, the bucket refuses to serve
-   * incoming/ and reports/ to any principal but the functions declared to read them, and the key refuses to decrypt
+   * Raw uploads, their reports and full exports hold personal data. Beyond each role's own grants, the bucket refuses
+   * to serve incoming/, reports/ and exports/ to any principal but the functions declared to read them, and the key refuses to decrypt
    * this bucket's objects for any other principal, so a broad grant added elsewhere later still reads nothing.
    */
   private limitWhoReadsFiles(functions: readonly TrainingFunction[]): void {
@@ -238,6 +238,7 @@ export class TrainingStack extends Stack {
     for (const [prefix, name] of [
       ['incoming/', 'Uploads'],
       ['reports/', 'Reports'],
+      ['exports/', 'Exports'],
     ] as const) {
       uploadsBucket.addToResourcePolicy(
         new iam.PolicyStatement({

@@ -23,6 +23,9 @@ import {
 import { composeEvaluationReminder, renderNotice } from '../../shared/domain/notices';
 import type { Programme, TrainingClass } from '../../shared/domain/programme';
 import { findUnit } from '../../shared/domain/units';
+import { exportReply } from '../../shared/adapters/export-files';
+import { classEvaluationTable, programmeEvaluationTable } from '../../shared/exports/evaluation-export';
+import { type ExportFormat, renderTable } from '../../shared/exports/table-export';
 import { buildEvaluationWorkbook } from '../../shared/forms/evaluation-workbook';
 import { deliverOnce } from '../../shared/notices/delivery';
 import { type HttpResult, json, routeHandler } from '../../shared/http/http-handler';
@@ -38,6 +41,9 @@ export const handler = routeHandler({
   'GET /classes/{classNumber}/evaluation': classEvaluationRoute,
   'GET /evaluation': programmeEvaluationRoute,
   'GET /classes/{classNumber}/evaluation.xlsx': workbookRoute,
+  'GET /classes/{classNumber}/evaluation.csv': classCsvRoute,
+  'GET /exports/evaluation.xlsx': (event, principal) => programmeExportRoute(event, principal, 'xlsx'),
+  'GET /exports/evaluation.csv': (event, principal) => programmeExportRoute(event, principal, 'csv'),
   'POST /classes/{classNumber}/evaluation/reminders': remindersRoute,
 });
 
@@ -104,6 +110,7 @@ async function workbookRoute(event: AuthorizedEvent, principal: Principal): Prom
   const { programme, trainingClass } = await requireClass(year(), classNumber);
   const evaluation = await listClassEvaluation(programme.year, classNumber);
   const bytes = await buildEvaluationWorkbook(programme, trainingClass, evaluation);
+  await auditExport(event, principal, `class:${classNumber}`, 'xlsx', evaluation.responses.length);
   const fileName = `第${classNumber}期培训评价.xlsx`;
   return {
     statusCode: 200,
@@ -115,6 +122,41 @@ async function workbookRoute(event: AuthorizedEvent, principal: Principal): Prom
     body: Buffer.from(bytes).toString('base64'),
     isBase64Encoded: true,
   };
+}
+
+/** The class's evaluation as CSV: the figures above, one row per anonymous response (UTF-8 with BOM). */
+async function classCsvRoute(event: AuthorizedEvent, principal: Principal): Promise<HttpResult> {
+  requireStaff(principal);
+  const classNumber = classNumberParameter(event);
+  const { programme, trainingClass } = await requireClass(year(), classNumber);
+  const evaluation = await listClassEvaluation(programme.year, classNumber);
+  const table = classEvaluationTable({
+    programme,
+    trainingClass,
+    evaluation,
+    generatedAt: systemClock.now().toISOString(),
+  });
+  await auditExport(event, principal, `class:${classNumber}`, 'csv', evaluation.responses.length);
+  return exportReply(await renderTable(table, 'csv'), 'csv', `第${classNumber}期培训评价`);
+}
+
+/** Every class's response rate and means, and the programme total, as a workbook or CSV. */
+async function programmeExportRoute(
+  event: AuthorizedEvent,
+  principal: Principal,
+  format: ExportFormat,
+): Promise<HttpResult> {
+  requireStaff(principal);
+  const programme = await requireProgramme(year());
+  const evaluations = await listProgrammeEvaluation(programme);
+  const table = programmeEvaluationTable({ programme, evaluations, generatedAt: systemClock.now().toISOString() });
+  await auditExport(event, principal, 'programme', format, programme.classes.length);
+  return exportReply(await renderTable(table, format), format, `${programme.year}年度培训评价汇总`);
+}
+
+/** Evaluation exports hold no personal values (responses are anonymous); who took them out is still recorded. */
+function auditExport(event: AuthorizedEvent, principal: Principal, scope: string, format: ExportFormat, rows: number) {
+  return recordAudit(auditOf(event, principal, 'export.masked', 'export:evaluation', { scope, format, rows }));
 }
 
 /**

@@ -167,6 +167,12 @@ const MATRIX: Readonly<Record<string, Row>> = {
     request: path(`/classes/${CLASS}/evaluation.xlsx`),
     expected: staffOnly(200),
   },
+  'GET /classes/{classNumber}/evaluation.csv': {
+    request: path(`/classes/${CLASS}/evaluation.csv`),
+    expected: staffOnly(200),
+  },
+  'GET /exports/evaluation.xlsx': { request: path('/exports/evaluation.xlsx'), expected: staffOnly(200) },
+  'GET /exports/evaluation.csv': { request: path('/exports/evaluation.csv'), expected: staffOnly(200) },
   'POST /classes/{classNumber}/evaluation/reminders': {
     request: () => ({ path: `/classes/${CLASS}/evaluation/reminders`, body: {} }),
     // Staff reach it; before the class, nobody is due a reminder, so nothing is sent.

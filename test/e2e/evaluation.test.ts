@@ -510,6 +510,62 @@ describe('the four-dimension evaluation', () => {
     }
   });
 
+  it('the class’s CSV and the programme’s export: the same figures, each answer once, formula-safe, UTF-8 with BOM', async () => {
+    const get = (path: string) => fetch(`${endpoints.api}${path}`, { headers: { authorization: `Bearer ${staff()}` } });
+    const csvResponse = await get('/classes/3/evaluation.csv');
+    expect(csvResponse.status).toBe(200);
+    expect(csvResponse.headers.get('content-type')).toContain('text/csv');
+    const bytes = new Uint8Array(await csvResponse.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = new TextDecoder().decode(bytes.slice(3));
+    const lines = text.split('\r\n');
+    expect(lines).toContain('邀请 76 人，回复 60 人，回复率 79.0%');
+    // 课程设置: the picked distribution, read as the line a person reads.
+    const course = PICKED.course;
+    expect(lines).toContain(
+      `课程设置：平均 ${course.mean} 分；${[5, 4, 3, 2, 1].map((score) => `${score}分 ${course.counts[score - 1]} 人`).join('、')}`,
+    );
+    expect(lines.some((line) => line.includes('示例数据'))).toBe(true);
+    const header = lines.findIndex((line) => line.startsWith('序号,课程设置,师资力量,组织管理,实际效果'));
+    const rows = lines.slice(header + 1).filter((line) => line !== '');
+    expect(rows).toHaveLength(60);
+    // Each submitted answer's scores appear exactly as often as they were given.
+    const given = answers()
+      .map((a) => DIMENSIONS.map((key) => a.scores[key]).join(','))
+      .sort();
+    expect(rows.map((row) => row.split(',').slice(1, 5).join(',')).sort()).toEqual(given);
+    expect(text).toContain(`"'${INJECTION.replace(/"/g, '""')}"`);
+    expect(text).toContain("'@SUM(A1:A9) 食宿安排周到");
+    for (const t of classThree) expect(text).not.toContain(t.name);
+
+    const programme = await get('/exports/evaluation.xlsx');
+    expect(programme.status).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(await programme.arrayBuffer()) as never);
+    const values: unknown[][] = [];
+    workbook.worksheets[0]?.eachRow((row) => {
+      values.push((row.values as unknown[]).slice(1));
+    });
+    const classRow = (n: number | string) => values.find((row) => row[0] === n);
+    expect(classRow(3)?.slice(4, 7)).toEqual([76, 60, '79.0%']);
+    expect(classRow(4)?.slice(4, 7)).toEqual([5, 4, '80.0%']);
+    expect(classRow(1)?.slice(4, 7)).toEqual([0, 0, '—']);
+    // The total as the programme route's figures above: 81 invited, 64 answered, course 4.22, effect 3.89.
+    expect(classRow('全部')?.slice(4, 11)).toEqual([
+      81,
+      64,
+      '79.0%',
+      4.22,
+      expect.any(Number),
+      expect.any(Number),
+      3.89,
+    ]);
+    const csvTotal = new TextDecoder().decode(
+      new Uint8Array(await (await get('/exports/evaluation.csv')).arrayBuffer()),
+    );
+    expect(csvTotal).toContain('全部,全部期次合计,,,81,64,79.0%,4.22,');
+  });
+
   it('reminders: only to those who have not answered, with a fresh link, at most once per 3 days', async () => {
     const remind = async () => {
       const reply = await api(endpoints, '/classes/3/evaluation/reminders', { token: staff(), method: 'POST' });

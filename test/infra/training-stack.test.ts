@@ -601,6 +601,8 @@ const EXPECTED_ACCESS: Record<string, Record<string, string[]>> = {
     ReadItems: P('PROGRAMME', 'REG', 'EVAL', 'EVALTOKEN', 'NOTICE', 'MAILMARK'),
     QueryPartitions: P('EVAL', 'REG'),
     WriteItems: P('REG', 'EVAL', 'EVALTOKEN', 'NOTICE', 'MAILMARK', 'AUDIT'),
+    ReadObjects: ['exports/'],
+    WriteObjects: ['exports/'],
   },
   'workflow-task': {
     ReadItems: P('PROGRAMME', 'REG', 'LOCK', 'CERT'),
@@ -690,6 +692,8 @@ describe('least privilege, role by role', () => {
     for (const [sid, prefix, readers] of [
       ['OnlyDeclaredReadersOfUploads', 'incoming/*', ['ingest-upload', 'stuck-uploads']],
       ['OnlyDeclaredReadersOfReports', 'reports/*', ['admin-api']],
+      // Exports may hold full personal values: only the functions that make them may read them (to sign the link).
+      ['OnlyDeclaredReadersOfExports', 'exports/*', ['class-api', 'staff-api', 'evaluation-api']],
     ] as const) {
       const deny = denyFor(sid);
       expect(deny, sid).toMatchObject({ Effect: 'Deny', Principal: { AWS: '*' } });
@@ -714,6 +718,7 @@ describe('least privilege, role by role', () => {
       'public-api',
       'workflow-task',
       'stuck-uploads',
+      'evaluation-api',
     ];
     expect(allowed.sort()).toEqual(bucketUsers.map((name) => functionProperties(name).Role['Fn::GetAtt'][0]).sort());
   });
