@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import { loadExcel } from '../forms/excel';
 
 /**
  * One table as staff take it out of the system: a sheet in .xlsx (ExcelJS) or a .csv that Excel and WPS open as
@@ -57,7 +57,7 @@ export function tableToCsv<Row>(table: ExportTable<Row>): Uint8Array {
 }
 
 export async function tableToXlsx<Row>(table: ExportTable<Row>): Promise<Uint8Array> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await loadExcel()).Workbook();
   workbook.creator = '领军人才培训管理系统';
   const sheet = workbook.addWorksheet(table.sheetName.slice(0, 31));
   sheet.addRow([neutraliseCell(table.title)]).font = { bold: true, size: 14 };
