@@ -20,7 +20,7 @@ import {
 } from './support';
 
 const ROWS = 200;
-/** Room for several shared transactions of 33 rows before the file overruns it. */
+/** Room for several shared transactions of 32 rows before the file overruns it. */
 const QUOTA = 150;
 const OUTAGE_UNIT = '110000';
 const CLEAN_UNIT = '120000';
