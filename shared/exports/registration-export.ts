@@ -65,7 +65,7 @@ export interface RegistrationExportInput {
 export function registrationExportTable(input: RegistrationExportInput): ExportTable<Registration> {
   const contacts = (registration: Registration) => exportedContacts(registration, input.values);
   const columns: ExportColumn<Registration>[] = [
-    { header: '报名编号', value: (r) => r.registrationId, width: 24 },
+    { header: '报名编号', value: (r) => r.registrationId, width: 32 },
     { header: '推荐单位', value: (r) => findUnit(r.unit)?.name ?? r.unit, width: 14 },
     { header: '状态', value: (r) => statusLabel(r.status), width: 14 },
     { header: '姓名', value: (r) => r.trainee.name, width: 12 },

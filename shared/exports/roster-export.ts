@@ -50,7 +50,7 @@ export function rosterExportTable(input: RosterExportInput): ExportTable<Registr
   const position = new Map(input.registrations.map((registration, index) => [registration, index]));
   const columns: ExportColumn<Registration>[] = [
     { header: '序号', value: (r) => (position.get(r) ?? 0) + 1, width: 6 },
-    { header: '报名编号', value: (r) => r.registrationId, width: 24 },
+    { header: '报名编号', value: (r) => r.registrationId, width: 32 },
     { header: '推荐单位', value: (r) => findUnit(r.unit)?.name ?? r.unit, width: 14 },
     { header: '姓名', value: (r) => r.trainee.name, width: 12 },
     { header: '性别', value: (r) => r.trainee.gender, width: 6 },
