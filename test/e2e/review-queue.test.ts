@@ -59,7 +59,7 @@ describe('review queue filtered by warning: every fact to decide, and only those
       const ids = await journey.nominate(rows);
       for (const [i, r] of rows.entries()) idsByName.set(String(r.name), ids[i] as string);
     }
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => stop?.());
 
   /** Follows `next` to the end; returns every item and each page's size and partial flag. */

@@ -5,6 +5,12 @@ import { buildCsv, TRAINEE_HEADERS, traineeRow } from '../../fixtures/spreadshee
 import { api, eventually, outbox, postToPresigned, type StoredMail } from '../../support/local-cloud';
 
 /**
+ * How long a nomination may take to be recorded and parked at review. Seconds on an idle machine; two cores shared
+ * by two test files, each with its own emulators and workflows, have taken over 30 s.
+ */
+const NOMINATION_WAIT_MS = 90_000;
+
+/**
  * A trainee's journey driven through public surfaces only: the HTTP API, presigned POST, the SES outbox and the
  * local cloud's clock control (npm run clock).
  */
@@ -42,10 +48,14 @@ export class Journey {
       ),
       'trainees.csv',
     );
-    const report = await eventually(async () => {
-      const r = await api(this.endpoints, `/uploads/${issued.body.uploadId}/report`, { token: this.unitToken });
-      return ['pending', 'processing'].includes(r.body.status) ? undefined : r.body;
-    });
+    const report = await eventually(
+      async () => {
+        const r = await api(this.endpoints, `/uploads/${issued.body.uploadId}/report`, { token: this.unitToken });
+        return ['pending', 'processing'].includes(r.body.status) ? undefined : r.body;
+      },
+      NOMINATION_WAIT_MS,
+      'the upload report',
+    );
     expect(report).toMatchObject({ status: 'done', accepted: rows.length });
     const ids: string[] = [];
     for (const row of rows) {
@@ -54,7 +64,7 @@ export class Journey {
           const found = await this.findByName(String(row.name));
           return found?.awaiting?.stage === 'review' ? found : undefined;
         },
-        30_000,
+        NOMINATION_WAIT_MS,
         `${row.name} awaiting review`,
       );
       ids.push(item.registrationId);
