@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import shipped from '../../../data/programme-2024.json';
 import { parseProgramme } from '../../../shared/domain/programme';
 import {
@@ -253,5 +253,108 @@ describe('programme settings: what changed', () => {
     // The mailbox's address stays out of the summary (it goes into the audit trail).
     expect(JSON.stringify(changes)).not.toContain('@');
     expect(summariseChanges(current, current)).toEqual([]);
+  });
+});
+
+/**
+ * What staff are told for each field, from a freshly imported module: the rules per field are a module table, and
+ * mutation testing can only change it in a module evaluated inside the test. Paths are written out by hand: a class
+ * is named by its number, a quota by its unit code.
+ */
+describe('each field’s problem code and message', () => {
+  it('names the field, its code and the rule, for every field of a draft at once', async () => {
+    vi.resetModules();
+    const { checkProgrammeDraft: checkFresh } = await import('../../../shared/domain/programme-settings');
+    const body = draft((b) => {
+      const all = b as Record<string, unknown>;
+      all.year = 1999;
+      all.notice = '';
+      b.sampleData = 'yes' as never;
+      b.deadline = '2024-08-31';
+      b.timeZone = 5 as never;
+      b.contactEmail = 'pxb-at-miit';
+      b.completionRule = { ...b.completionRule, maxUnexcusedAbsences: -1 };
+      b.reviewTimeoutDays = 0;
+      classAt(b, 3).capacity = 0;
+      b.quotas['440000'] = -1;
+    });
+    const result = checkFresh({ body, year: 2024, current, state: nothingRecorded, now: BEFORE_CLASSES });
+    const found = result.ok ? [] : result.problems.map(({ code, path, message }) => ({ code, path, message }));
+    const expected = [
+      ['YEAR_INVALID', 'year', '年度须为 2000–2100 的整数'],
+      ['NOTICE_INVALID', 'notice', '通知文号不能为空'],
+      ['SAMPLE_DATA_INVALID', 'sampleData', 'sampleData 须为 true 或 false'],
+      [
+        'DEADLINE_INVALID',
+        'deadline',
+        '报名截止时间须为带时区的 ISO 8601 时间，如 2024-08-31T23:59:59+08:00（截止当秒仍可上传）',
+      ],
+      ['TIME_ZONE_UNSUPPORTED', 'timeZone', '时区只能是 Asia/Shanghai'],
+      ['CONTACT_EMAIL_INVALID', 'contactEmail', '联系邮箱须为有效的电子邮件地址'],
+      [
+        'COMPLETION_RULE_INVALID',
+        'completionRule.maxUnexcusedAbsences',
+        '结业条件须包含 maxUnexcusedAbsences、maxApprovedLeaveSessions（不小于 0 的整数），maxLateSessions 为不小于 0 的整数或 null（不限）',
+      ],
+      ['REVIEW_TIMEOUT_INVALID', 'reviewTimeoutDays', '审核时限须为 1–180 的整数（天）'],
+      [
+        'CLASS_INVALID',
+        'classes[3].capacity',
+        '每期须有期次（1–99）、主题、承办机构、城市、地点、开始和结束日期（YYYY-MM-DD）及正整数的容量，且至少一期',
+      ],
+      ['QUOTA_INVALID', 'quotas.440000', '名额须为不小于 0 的整数'],
+    ] as const;
+    for (const [code, path, rule] of expected) {
+      expect(found).toContainEqual({ code, path, message: `${path}：${rule}` });
+    }
+    expect(found).toContainEqual({
+      code: 'YEAR_MISMATCH',
+      path: 'year',
+      message: '培训计划年度 1999 与所编辑的 2024 年度不符；请保持 year 为 2024',
+    });
+  });
+
+  it('the number of sessions per class', async () => {
+    vi.resetModules();
+    const { checkProgrammeDraft: checkFresh } = await import('../../../shared/domain/programme-settings');
+    const result = checkFresh({
+      body: draft((b) => {
+        b.sessionsPerClass = 0;
+      }),
+      year: 2024,
+      current,
+      state: nothingRecorded,
+      now: BEFORE_CLASSES,
+    });
+    expect(result.ok ? [] : result.problems).toContainEqual(
+      expect.objectContaining({
+        code: 'SESSIONS_PER_CLASS_INVALID',
+        path: 'sessionsPerClass',
+        message: 'sessionsPerClass：每期课次须为正整数',
+      }),
+    );
+  });
+
+  it.each([
+    ['null', null],
+    ['an array', [draft()]],
+    ['text', '{"year":2024}'],
+  ])('a body that is %s is one BODY_INVALID problem', (_label, body) => {
+    expect(check(body)).toEqual({
+      ok: false,
+      problems: [{ code: 'BODY_INVALID', path: '', message: '请求内容须为一个培训计划对象（JSON）' }],
+    });
+  });
+
+  it('a time zone other than Beijing time says why', () => {
+    const result = check(draft((b) => (b.timeZone = 'UTC')));
+    expect(result.ok ? [] : result.problems).toContainEqual(
+      expect.objectContaining({
+        code: 'TIME_ZONE_UNSUPPORTED',
+        path: 'timeZone',
+        message:
+          '时区只能是 Asia/Shanghai（北京时间）：课程时段、截止时间均按北京时间计算；请删除该字段或填写 Asia/Shanghai',
+      }),
+    );
   });
 });
