@@ -577,3 +577,127 @@ describe('what changed, field by field (from a fresh module: the field lists are
     ]);
   });
 });
+
+describe('malformed drafts: one problem each, never a crash or a second, misleading problem', () => {
+  it.each([
+    ['a year given as text', (b: Draft) => (b.year = '2024' as never), ['YEAR_INVALID year']],
+    ['a time zone that is not text', (b: Draft) => (b.timeZone = 5 as never), ['TIME_ZONE_UNSUPPORTED timeZone']],
+    ['classes that are not a list', (b: Draft) => (b.classes = 'x' as never), ['CLASS_INVALID classes']],
+    ['a class that is null', (b: Draft) => b.classes.push(null as never), ['CLASS_INVALID classes[10]']],
+    [
+      'a class without its number (named by its position)',
+      (b: Draft) => b.classes.push({ ...classAt(b, 9), number: undefined }),
+      ['CLASS_INVALID classes[10].number'],
+    ],
+    ['quotas that are null', (b: Draft) => (b.quotas = null as never), ['QUOTA_INVALID quotas']],
+    ['quotas that are text', (b: Draft) => (b.quotas = 'ab' as never), ['QUOTA_INVALID quotas']],
+    ['quotas that are a list', (b: Draft) => (b.quotas = [5] as never), ['QUOTA_INVALID quotas']],
+    [
+      'a fractional number of sessions',
+      (b: Draft) => (b.sessionsPerClass = 9.5),
+      ['SESSIONS_PER_CLASS_INVALID sessionsPerClass'],
+    ],
+    [
+      'a number of sessions as text',
+      (b: Draft) => (b.sessionsPerClass = 'x' as never),
+      ['SESSIONS_PER_CLASS_INVALID sessionsPerClass'],
+    ],
+  ])('%s', (_label, edit, expected) => {
+    expect(problems(draft(edit))).toEqual(expected);
+  });
+
+  it('a number of sessions as text after the start is not also “sessions fixed”', () => {
+    expect(
+      problems(
+        draft((b) => (b.sessionsPerClass = 'x' as never)),
+        nothingRecorded,
+        CLASS_1_UNDER_WAY,
+      ),
+    ).toEqual(['SESSIONS_PER_CLASS_INVALID sessionsPerClass']);
+  });
+
+  it('the year mismatch carries the expected and received year', () => {
+    const result = check(draft((b) => (b.year = 2025)));
+    expect(result.ok ? [] : result.problems).toEqual([expect.objectContaining({ expected: 2024, received: 2025 })]);
+  });
+
+  it('a one-day class is too short for 8 sessions, not backwards, and long enough for 2', () => {
+    const oneDay = (sessions: number) =>
+      draft((b) => {
+        b.sessionsPerClass = sessions;
+        classAt(b, 2).endDate = '2024-09-24';
+      });
+    expect(problems(oneDay(8))).toEqual(['CLASS_TOO_SHORT classes[2].endDate']);
+    expect(problems(oneDay(2))).toEqual([]);
+  });
+
+  it('names an overlap by the lower class number first, in whatever order the draft lists them', () => {
+    const overlapping = draft((b) => {
+      Object.assign(classAt(b, 3), { host: '清华大学', startDate: '2024-09-26', endDate: '2024-09-29' });
+      Object.assign(classAt(b, 1), { host: '清华大学 ' });
+      b.classes.reverse();
+    });
+    const result = check(overlapping);
+    expect(result.ok ? [] : result.problems).toEqual([
+      {
+        code: 'HOST_OVERLAP',
+        path: 'classes[3]',
+        message:
+          '清华大学 承办的第1期（2024-09-23–2024-09-26）与第3期（2024-09-26–2024-09-29）日期重叠；请错开日期或更换承办机构',
+        host: '清华大学',
+        classes: [1, 3],
+      },
+    ]);
+  });
+
+  it('a quota the schema refuses is not also compared with the seats used; a quota of 0 is', () => {
+    const state: RecordedState = { quotaUsed: new Map([['440000', 14]]), classSeats: new Map() };
+    for (const quota of ['x', 1.5, -1]) {
+      expect(
+        problems(
+          draft((b) => (b.quotas['440000'] = quota)),
+          state,
+        ),
+      ).toEqual(['QUOTA_INVALID quotas.440000']);
+    }
+    expect(
+      problems(
+        draft((b) => (b.quotas['440000'] = 0)),
+        state,
+      ),
+    ).toEqual(['QUOTA_BELOW_USED quotas.440000']);
+  });
+
+  it('seats used by a code outside the unit list are named by the code', () => {
+    const state: RecordedState = { quotaUsed: new Map([['999999', 3]]), classSeats: new Map() };
+    const result = check(draft(), state);
+    expect(result.ok ? [] : result.problems).toEqual([
+      expect.objectContaining({
+        code: 'QUOTA_BELOW_USED',
+        unitName: '999999',
+        message: '999999已报名 3 人，不能从名额表中删除；名额至少须为 3',
+      }),
+    ]);
+  });
+
+  it('lists changed classes and quotas in number and code order', () => {
+    const before = parseProgramme(
+      draft((b) => {
+        b.classes = b.classes.filter((c) => c.number !== 5);
+        delete b.quotas['110000'];
+      }),
+    );
+    const after = parseProgramme(
+      draft((b) => {
+        b.classes = b.classes.filter((c) => c.number !== 10);
+        delete b.quotas['440000'];
+      }),
+    );
+    expect(summariseChanges(before, after).map(describeChange)).toEqual([
+      'classes[5] added',
+      'classes[10] removed',
+      `quotas.110000 added (${current.quotas['110000']})`,
+      'quotas.440000 removed',
+    ]);
+  });
+});
