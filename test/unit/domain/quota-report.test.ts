@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseProgramme, type Programme } from '../../../shared/domain/programme';
 import {
   buildQuotaReport,
@@ -198,5 +198,80 @@ describe('the report as a table', () => {
     expect(values(lines[2] as never).slice(0, 5)).toEqual(['', NATIONAL_ROW_NAME, 38, 0, 38]);
     expect(quotaReportNotes(report)[0]).toContain('不少于800名');
     expect(quotaReportNotes(report)[0]).toContain('比计划少 762 名');
+  });
+});
+
+/**
+ * The export's table, rows and notes from a freshly imported module: the columns, the plan and the empty figures are
+ * module constants, and mutation testing can only change them in a module evaluated inside the test. Each status has
+ * its own count (1…11) so a column reading the wrong figure shows.
+ */
+describe('every column of the export, from a fresh module', () => {
+  it('headers and values for a unit, a unit with nothing stored, a code not in the unit list, and the totals', async () => {
+    vi.resetModules();
+    const q = await import('../../../shared/domain/quota-report');
+    const stored = new Map<string, StoredUnitFigures>([
+      [
+        '440300',
+        {
+          used: 14,
+          deadlineExtendedUntil: '2024-09-07T23:59:59+08:00',
+          counts: {
+            nominated: 1,
+            approved: 2,
+            assigned: 3,
+            waitlisted: 4,
+            certified: 5,
+            incomplete: 6,
+            withdrawn: 7,
+            rejected: 8,
+            expired: 9,
+            'not-placed': 10,
+            failed: 11,
+          },
+        },
+      ],
+      ['999999', { used: 1, counts: {} }],
+    ]);
+    const report = q.buildQuotaReport(withQuotas({ '440300': 15, '110000': 23 }), stored);
+    expect(q.QUOTA_REPORT_COLUMNS.map((column) => column.header)).toEqual([
+      '单位代码',
+      '单位名称',
+      '名额',
+      '已用名额',
+      '剩余名额',
+      '待审核',
+      '审核通过（累计）',
+      '已分班',
+      '候补',
+      '已结业',
+      '未结业',
+      '已撤回',
+      '审核未通过',
+      '审核超时',
+      '未获名额',
+      '流程异常',
+      '报名截止（北京时间）',
+    ]);
+    const table = q.quotaReportLines(report).map((line) => q.QUOTA_REPORT_COLUMNS.map((column) => column.value(line)));
+    const nothing = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    expect(table).toEqual([
+      ['110000', '北京市', 23, 0, 23, ...nothing, '2024-08-31 23:59:59'],
+      ['440300', '深圳市', 15, 14, 1, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, '2024-09-07 23:59:59'],
+      ['999999', '999999', 0, 1, 0, ...nothing, '2024-08-31 23:59:59'],
+      ['', '全国合计', 38, 15, 24, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, ''],
+    ]);
+    expect(q.unitQuotaRow(report, '440300')).toMatchObject({ unit: '440300', used: 14, remaining: 1 });
+    expect(q.unitQuotaRow(report, '120000')).toBeUndefined();
+    expect(q.quotaReportNotes(report)).toEqual([
+      '计划培训不少于800名（通知一（一））；各单位名额合计 38 名，比计划少 762 名',
+      '已用名额：已录入且未释放名额的报名（审核未通过、撤回、审核超时、未获名额时释放；参训学员无论是否结业均占用名额）；审核通过为累计数，此后撤回或结业不减少',
+    ]);
+    expect(q.quotaReportNotes(q.buildQuotaReport(shipped, new Map()))[0]).toBe(
+      '计划培训不少于800名（通知一（一））；各单位名额合计 800 名，已达到计划',
+    );
+    for (const to of ['assigned', 'waitlisted', 'not-placed'] as const) {
+      expect(q.statusCountDeltas('nominated', to)).toEqual({ nominated: -1, [to]: 1, approved: 1 });
+    }
   });
 });

@@ -102,3 +102,27 @@ describe('fullValuesRequested', () => {
     expect(() => fullValuesRequested(event(value), staff)).toThrow(DomainError);
   });
 });
+
+describe('fullValuesRequested tells the caller what to do', () => {
+  const staff: Principal = { role: 'staff', subject: 'staff:a' };
+  const unit: Principal = { role: 'unit', subject: 'unit:110000', unit: '110000' };
+  const caught = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (error) {
+      return error as DomainError;
+    }
+    throw new Error('expected a DomainError');
+  };
+
+  it('a value other than true or false is a 400 BAD_REQUEST naming the two allowed values', () => {
+    const error = caught(() => fullValuesRequested({ queryStringParameters: { full: 'yes' } } as never, staff));
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error).toMatchObject({ code: 'BAD_REQUEST', status: 400, message: '查询参数错误：full 须为 true 或 false' });
+  });
+
+  it('a non-staff caller is told the full values are for staff and how to see the masked ones', () => {
+    const error = caught(() => fullValuesRequested({ queryStringParameters: { full: 'true' } } as never, unit));
+    expect(error.message).toBe('完整的身份证号、手机号码和电子邮箱仅限培训管理人员查看；请去掉 full=true 查看脱敏信息');
+  });
+});

@@ -239,3 +239,74 @@ describe('route tables', () => {
     expect(seen).toEqual([1]);
   });
 });
+
+describe('edges of the middleware stack', () => {
+  it('a null body (as API Gateway sends a body-less request) reaches the route as no body, even when typed JSON', async () => {
+    let seen: unknown = 'not called';
+    const handler = httpHandler(async (event) => {
+      seen = event.body;
+      return json(200, { ok: true });
+    });
+    const reply = await invoke(
+      handler,
+      request({ body: null, headers: { 'content-type': 'application/json' } } as unknown as Partial<AuthorizedEvent>),
+    );
+    expect(reply.statusCode).toBe(200);
+    expect(seen).toBeUndefined();
+  });
+
+  it.each([
+    ['undefined', undefined],
+    ['null', null],
+  ])('a thrown %s is still the generic 500 with the correlation id', async (_label, thrown) => {
+    vi.spyOn(logger, 'error').mockImplementation(() => {});
+    const handler = httpHandler(async () => {
+      throw thrown;
+    });
+    const reply = await invoke(handler, request());
+    expect(reply.statusCode).toBe(500);
+    expect(JSON.parse(reply.body)).toEqual({
+      code: 'INTERNAL',
+      message: '服务器内部错误，请稍后重试',
+      correlationId: 'req-7f3a',
+    });
+  });
+
+  it('a log key added while serving one request is gone from the next request’s logs', async () => {
+    const written = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    let calls = 0;
+    const handler = httpHandler(async () => {
+      calls += 1;
+      if (calls === 1) logger.appendKeys({ registrationId: 'R2024-440300-0001' });
+      logger.info(`request ${calls}`);
+      return json(200, {});
+    });
+    await invoke(handler, request());
+    await invoke(handler, request());
+    const lines = written.mock.calls.map(([chunk]) => String(chunk)).filter((line) => line.includes('"request '));
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toContain('R2024-440300-0001');
+    expect(lines[1]).not.toContain('R2024-440300-0001');
+  });
+});
+
+describe('json() refuses a full-values reply it cannot build', () => {
+  const declared = { idNumber: '11010519491231002X', mobile: '13912345678', email: 'zhangsan@example.com' };
+
+  it.each([
+    ['null', null],
+    ['a string', 'R1'],
+    ['an array', [1]],
+    ['a number', 7],
+  ])('a body that is %s is not a JSON object', (_label, body) => {
+    expect(() => json(200, body, { fullPersonalValues: declared })).toThrow(
+      'A reply with full personal values must be a JSON object',
+    );
+  });
+
+  it('names the declared value that is not text', () => {
+    expect(() => json(200, {}, { fullPersonalValues: { ...declared, email: 42 as never } })).toThrow(
+      'Full personal value email must be text',
+    );
+  });
+});

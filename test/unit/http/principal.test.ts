@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DomainError } from '../../../shared/domain/errors';
 import {
   type AuthorizedEvent,
@@ -117,5 +117,152 @@ describe('class hosts (承办机构): group host and the custom:classes claim', 
     expect(() => requireStaffOrUnit(hostOf(1))).toThrow(forbidden);
     expect(() => requireStaffOrUnit(staff)).not.toThrow();
     expect(() => requireStaffOrUnit(unit)).not.toThrow();
+  });
+});
+
+describe('what each refusal tells the caller', () => {
+  const refusal = (fn: () => unknown): DomainError => {
+    try {
+      fn();
+    } catch (error) {
+      if (error instanceof DomainError) return error;
+      throw error;
+    }
+    throw new Error('expected a DomainError');
+  };
+  const staff: Principal = { role: 'staff', subject: 's' };
+  const unit: Principal = { role: 'unit', subject: 'u', unit: '110000' };
+  const host: Principal = { role: 'host', subject: 'h', classes: [1, 4] };
+
+  it.each([
+    ['no authorizer context at all', { requestContext: undefined }],
+    ['an authorizer without a JWT', { requestContext: { authorizer: {} } }],
+    ['claims without a subject', { requestContext: { authorizer: { jwt: { claims: { 'custom:unit': '110000' } } } } }],
+  ])('%s is 401 UNAUTHENTICATED, not a crash', (_label, shape) => {
+    expect(refusal(() => principalOf(shape as unknown as AuthorizedEvent))).toMatchObject({
+      code: 'UNAUTHENTICATED',
+      status: 401,
+      message: '未登录或登录已失效',
+    });
+  });
+
+  it.each([
+    ['staff and host', { 'cognito:groups': '[host staff]', 'custom:classes': '1' }, '培训管理人员、承办机构'],
+    [
+      'staff and a unit',
+      { 'cognito:groups': ['staff'], 'custom:unit': '110000' },
+      '培训管理人员、地方中小企业主管部门',
+    ],
+    [
+      'all three',
+      { 'cognito:groups': '[staff host]', 'custom:classes': '2', 'custom:unit': '120000' },
+      '培训管理人员、承办机构、地方中小企业主管部门',
+    ],
+  ])('an ambiguous account (%s) is told which roles it holds', (_label, claims, roles) => {
+    expect(refusal(() => principalOf(event({ sub: 'x', ...claims })))).toMatchObject({
+      code: 'AMBIGUOUS_ROLE',
+      status: 403,
+      message: `当前账号同时具有多个角色（${roles}），无法确定身份，请联系管理员调整账号配置`,
+    });
+  });
+
+  it('an empty unit claim is no unit: staff with custom:unit "" stays staff', () => {
+    expect(principalOf(event({ sub: 's', 'cognito:groups': '[staff]', 'custom:unit': '' }))).toEqual({
+      role: 'staff',
+      subject: 's',
+    });
+  });
+
+  it('a host without a usable class list, and an account with no role, are told why', () => {
+    expect(refusal(() => principalOf(event({ sub: 'h', 'cognito:groups': '[host]' })))).toMatchObject({
+      code: 'FORBIDDEN',
+      status: 403,
+      message: '承办机构账号未正确配置所承办的期次（custom:classes），无权访问',
+    });
+    expect(refusal(() => principalOf(event({ sub: 'x', 'custom:unit': '999999' })))).toMatchObject({
+      code: 'FORBIDDEN',
+      status: 403,
+      message: '当前账号未分配角色或单位，无权访问',
+    });
+  });
+
+  it('requireStaff, requireUnit, requireStaffOrUnit and requireAccessToUnit name the rule that refused', () => {
+    expect(refusal(() => requireStaff(unit))).toMatchObject({ code: 'FORBIDDEN', message: '仅限培训管理人员操作' });
+    expect(refusal(() => requireUnit(staff))).toMatchObject({
+      code: 'FORBIDDEN',
+      message: '仅限地方中小企业主管部门账号操作',
+    });
+    expect(refusal(() => requireStaffOrUnit(host))).toMatchObject({
+      code: 'FORBIDDEN',
+      message: '承办机构账号仅可查看本机构班级的名单和考勤',
+    });
+    expect(refusal(() => requireAccessToUnit(host, '110000'))).toMatchObject({
+      code: 'FORBIDDEN',
+      message: '承办机构账号仅可查看本机构班级的名单和考勤',
+    });
+    expect(refusal(() => requireAccessToUnit(unit, '120000'))).toMatchObject({
+      code: 'FORBIDDEN',
+      status: 403,
+      message: '无权访问其他单位的数据',
+    });
+    expect(requireUnit(unit)).toBe(unit);
+  });
+
+  it('requireClassAccess tells a host which class is not its own, and a unit who may act', () => {
+    expect(refusal(() => requireClassAccess(host, 2))).toMatchObject({
+      code: 'FORBIDDEN',
+      status: 403,
+      message: '无权操作第2期：该班级不由本机构承办',
+    });
+    expect(refusal(() => requireClassAccess(unit, 2))).toMatchObject({
+      code: 'FORBIDDEN',
+      status: 403,
+      message: '仅限培训管理人员或该班承办机构操作',
+    });
+  });
+});
+
+describe('claim parsing edges', () => {
+  it('only the exact group name counts: groups named "[staff" or "staff]" are not staff', () => {
+    // API Gateway flattens ["[staff"] to "[[staff]" and ["staff]"] to "[staff]]"; only the outer brackets go.
+    for (const groups of ['[[staff]', '[staff]]', '[[host]']) {
+      expect(() => principalOf(event({ sub: 'x', 'cognito:groups': groups, 'custom:classes': '1' }))).toThrow(
+        expect.objectContaining({ code: 'FORBIDDEN', status: 403 }) as DomainError,
+      );
+    }
+  });
+
+  it.each([
+    ['the top class number', '99', [99]],
+    ['spaces after commas', '1, 4', [1, 4]],
+    ['a full-width comma', '1，4', [1, 4]],
+    ['leading and trailing separators', ',1,4, ', [1, 4]],
+    ['a repeated number', '4,4,1', [4, 1]],
+  ])('reads a class list with %s', (_label, claim, classes) => {
+    expect(principalOf(event({ sub: 'h', 'cognito:groups': '[host]', 'custom:classes': claim }))).toEqual({
+      role: 'host',
+      subject: 'h',
+      classes,
+    });
+  });
+});
+
+describe('the Cognito names every part agrees on (the user pool is deployed with these)', () => {
+  it('are staff, host, custom:unit and custom:classes', async () => {
+    // Imported afresh so the module's constants are evaluated inside this test (mutation testing changes them).
+    vi.resetModules();
+    const names = await import('../../../shared/http/principal');
+    expect([names.STAFF_GROUP, names.HOST_GROUP, names.UNIT_ATTRIBUTE, names.CLASSES_ATTRIBUTE]).toEqual([
+      'staff',
+      'host',
+      'unit',
+      'classes',
+    ]);
+    expect([names.UNIT_CLAIM, names.CLASSES_CLAIM]).toEqual(['custom:unit', 'custom:classes']);
+    expect(() =>
+      names.principalOf(
+        event({ sub: 'x', 'cognito:groups': '[staff host]', 'custom:classes': '1', 'custom:unit': '110000' }),
+      ),
+    ).toThrow('当前账号同时具有多个角色（培训管理人员、承办机构、地方中小企业主管部门）');
   });
 });

@@ -62,6 +62,28 @@ describe('path ids are validated and decoded once', () => {
   });
 });
 
+describe('what a refused path parameter says', () => {
+  const message = (raw: string) => caught(() => pathParameter(withPath({ id: raw }), 'id')).message;
+
+  it('limits the raw value to three times the length (every character as one %XX escape) before decoding', () => {
+    // 128 escapes of "A": 384 raw characters, 128 once decoded: the longest accepted.
+    expect(pathParameter(withPath({ id: '%41'.repeat(128) }), 'id')).toBe('A'.repeat(128));
+    // 43 × "上" (%E4%B8%8A, 9 raw characters each): only 43 characters decoded, but 387 raw ones are refused unread.
+    expect(message('%E4%B8%8A'.repeat(43))).toBe('路径参数 id 无效：长度超过 128 个字符');
+  });
+
+  it.each([
+    ['too long once decoded', 'x'.repeat(129), '长度超过 128 个字符'],
+    ['badly encoded', '%zz', '百分号编码不正确（% 后须为两位十六进制数字，且为有效的 UTF-8）'],
+    ['a control character', 'R%00', '含有控制字符或斜杠'],
+    ['a slash', 'a%2Fb', '含有控制字符或斜杠'],
+    ['a backslash', 'a%5Cb', '含有控制字符或斜杠'],
+    ['DEL', 'a%7F', '含有控制字符或斜杠'],
+  ])('%s: says why', (_label, raw, why) => {
+    expect(message(raw)).toBe(`路径参数 id 无效：${why}`);
+  });
+});
+
 describe('the class number in the path (期次 1–99)', () => {
   it.each([
     ['1', 1],
