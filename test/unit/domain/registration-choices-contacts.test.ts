@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   DuplicatesInFile,
   matchCategory,
@@ -26,6 +26,7 @@ describe('mobile numbers: every separator clerks type is the same number', () =>
     ['x13812345678', null],
     ['13812345678x', null],
     ['86138123456', null],
+    ['0013812345678', null],
   ])('mobile %s → %s', (input, output) => expect(normaliseMobile(input)).toBe(output));
 });
 
@@ -36,6 +37,8 @@ describe('office phones', () => {
     ['010-68205000x12', '010-68205000-12'],
     ['010 6820 5000', '01068205000'],
     ['+86-010-68205000', '+86-010-68205000'],
+    ['86-010-68205000', '86-010-68205000'],
+    ['+86010-68205000', '+86010-68205000'],
     ['4008108888', '4008108888'],
     // A mobile written in the office-phone column is still a reachable number.
     ['138-1234-5678', '13812345678'],
@@ -80,7 +83,19 @@ describe('enterprise categories', () => {
     ['制造业单项冠军企业', '制造业单项冠军'],
     ['国家高新技术企业', '高新技术企业'],
     ['其他', '其他'],
-  ])('category %s → %s', (input, output) => expect(matchCategory(input)).toBe(output));
+  ])('category %s → %s', async (input, output) => {
+    // The table is built when the module loads: load it afresh so a change to it is seen by this test.
+    vi.resetModules();
+    const fresh = await import('../../../shared/domain/registration/form-choices');
+    expect(fresh.matchCategory(input)).toBe(output);
+    expect(matchCategory(input)).toBe(output);
+  });
+
+  it('matches nothing for an empty cell', async () => {
+    vi.resetModules();
+    const fresh = await import('../../../shared/domain/registration/form-choices');
+    expect(fresh.matchCategory('')).toBeUndefined();
+  });
 
   it('splits on commas, bars and line breaks, trimming and dropping empty parts', () => {
     expect(splitCategories('高新技术企业,独角兽企业|其他｜科技型中小企业\r\n创新型中小企业、、 ')).toEqual([
@@ -97,6 +112,7 @@ describe('enterprise categories', () => {
     expect(splitCategories('高新技术企业  创新型中小企业')).toEqual(['高新技术企业', '创新型中小企业']);
     expect(splitCategories(' 高新技术企业 创新型中小企业 、其他')).toEqual(['高新技术企业', '创新型中小企业', '其他']);
     expect(splitCategories('Top 100')).toEqual(['Top 100']);
+    expect(splitCategories('高新技术企业 A类')).toEqual(['高新技术企业 A类']);
   });
 });
 
@@ -133,6 +149,23 @@ describe('yes/no, gender, class and counts', () => {
     ['十', 10],
     ['十一', 11],
     ['十九', 19],
+    ['二', 2],
+    ['十二期', 12],
+    ['三', 3],
+    ['十三期', 13],
+    ['四', 4],
+    ['十四期', 14],
+    ['五', 5],
+    ['十五期', 15],
+    ['六', 6],
+    ['十六期', 16],
+    ['七', 7],
+    ['十七期', 17],
+    ['八', 8],
+    ['十八期', 18],
+    ['九', 9],
+    ['十一二', undefined],
+    ['X十一', undefined],
     ['100', undefined],
     ['', undefined],
     ['第', undefined],
@@ -148,6 +181,8 @@ describe('yes/no, gender, class and counts', () => {
     ['5名', true, 5],
     ['30万', false, 30],
     ['12.5', false, 12.5],
+    ['12.55', false, 12.55],
+    ['人5', true, undefined],
     ['1e3', true, undefined],
     ['', true, undefined],
     ['.5', false, undefined],
