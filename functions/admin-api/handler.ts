@@ -27,14 +27,7 @@ import { SAMPLE_DATA_NOTICE } from '../../shared/domain/classes/class-view';
 import { DomainError } from '../../shared/domain/errors';
 import { findClass } from '../../shared/domain/programme';
 import { registrationDetail } from '../../shared/domain/registration-view';
-import { isReviewWarningCode, REVIEW_WARNING_CODES } from '../../shared/domain/review-facts';
-import {
-  HOLDING_STATUSES,
-  isRegistrationStatus,
-  REGISTRATION_STATUSES,
-  type Registration,
-  summarise,
-} from '../../shared/domain/trainee-registration';
+import { HOLDING_STATUSES, type Registration, summarise } from '../../shared/domain/trainee-registration';
 import { AWAIT_STAGES, WORKFLOW_ERRORS } from '../../shared/domain/workflow';
 import { buildTemplate } from '../../shared/forms';
 import { fullValuesRequested } from '../../shared/http/full-values';
@@ -46,6 +39,7 @@ import {
   requireStaff,
   requireStaffOrUnit,
 } from '../../shared/http/principal';
+import { registrationFilters } from '../../shared/http/registration-filters';
 import { parseBody, parseQuery, pathParameter } from '../../shared/http/request-parsing';
 import { uploadReportRoute, uploadReportWorkbookRoute } from './upload-report-routes';
 
@@ -66,23 +60,9 @@ export const handler = routeHandler({
 
 const programmeYear = () => loadConfig().PROGRAMME_YEAR;
 
-const listQuerySchema = z.object({
-  unit: z
-    .string()
-    .regex(/^\d{6}$/, 'unit 须为 6 位单位代码')
-    .optional(),
-  status: z
-    .string()
-    .refine(isRegistrationStatus, `status 须为 ${REGISTRATION_STATUSES.join('/')} 之一`)
-    .optional(),
-  class: z.coerce.number().int().min(1).max(99).optional(),
+const listQuerySchema = registrationFilters.extend({
   cursor: z.string().max(2048).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  year: z.coerce.number().int().min(2000).max(2100).optional(),
-  warning: z
-    .string()
-    .refine(isReviewWarningCode, `warning 须为 ${REVIEW_WARNING_CODES.join('/')} 之一`)
-    .optional(),
 });
 
 async function listRoute(event: AuthorizedEvent, principal: Principal): Promise<HttpResult> {

@@ -1,17 +1,11 @@
-import { z } from 'zod';
 import { auditOf, recordAudit } from '../../shared/adapters/audit-store';
 import { systemClock } from '../../shared/adapters/clock';
 import { loadConfig } from '../../shared/adapters/config';
 import { exportReply } from '../../shared/adapters/export-files';
 import { loadProgramme } from '../../shared/adapters/programme-store';
 import { listAllRegistrations, withFullPersonalValues } from '../../shared/adapters/registration-export-reads';
-import { FORM_FINDING_CODES } from '../../shared/domain/registration/finding-codes';
 import { statusLabel } from '../../shared/domain/registration-history';
-import {
-  isRegistrationStatus,
-  REGISTRATION_STATUSES,
-  type RegistrationStatus,
-} from '../../shared/domain/trainee-registration';
+import type { RegistrationStatus } from '../../shared/domain/trainee-registration';
 import { findUnit } from '../../shared/domain/units';
 import { registrationExportTable } from '../../shared/exports/registration-export';
 import { type ExportFormat, renderTable } from '../../shared/exports/table-export';
@@ -23,6 +17,7 @@ import {
   requireAccessToUnit,
   requireStaffOrUnit,
 } from '../../shared/http/principal';
+import { registrationFilters } from '../../shared/http/registration-filters';
 import { parseQuery } from '../../shared/http/request-parsing';
 
 /** Registrations as a workbook or a CSV: the list's filters, every matching row, masked unless staff ask. */
@@ -31,26 +26,8 @@ export const exportRoutes: Record<string, Route> = {
   'GET /exports/registrations.csv': (event, principal) => registrationsExport(event, principal, 'csv'),
 };
 
-const WARNING_CODES = Object.entries(FORM_FINDING_CODES)
-  .filter(([, [severity]]) => severity === 'warning')
-  .map(([code]) => code);
-
-const exportQuery = z.object({
-  year: z.coerce.number().int().min(2000).max(2100).optional(),
-  unit: z
-    .string()
-    .regex(/^\d{6}$/, 'unit 须为 6 位单位代码')
-    .optional(),
-  status: z
-    .string()
-    .refine(isRegistrationStatus, `status 须为 ${REGISTRATION_STATUSES.join('/')} 之一`)
-    .optional(),
-  class: z.coerce.number().int().min(1).max(99).optional(),
-  warning: z
-    .string()
-    .refine((code) => WARNING_CODES.includes(code), `warning 须为 ${WARNING_CODES.join('/')} 之一`)
-    .optional(),
-});
+/** The list's own filters (GET /registrations), so an export holds exactly what the list shows. */
+const exportQuery = registrationFilters;
 
 async function registrationsExport(
   event: AuthorizedEvent,
