@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * unit: pure and fast, no emulators. infra: synthesizes the stack. integration and e2e: each file starts its own
+ * unit: pure and fast, no emulators. store: the adapters against one DynamoDB Local and s3rver for the run. infra: synthesizes the stack. integration and e2e: each file starts its own
  * local cloud (DynamoDB Local, s3rver, SES, Step Functions, HTTP API) and stops it, Java included.
  */
 export default defineConfig({
@@ -17,6 +17,17 @@ export default defineConfig({
           testTimeout: 20_000,
           // Handlers publish metrics to stdout as they run; the tests that read them switch them on themselves.
           env: { POWERTOOLS_METRICS_DISABLED: 'true' },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'store',
+          include: ['test/store/**/*.test.ts'],
+          globalSetup: ['test/store/support/global-setup.ts'],
+          setupFiles: ['test/store/support/store-environment.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
         },
       },
       { extends: true, test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 120_000 } },

@@ -1,9 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Mutation testing (stryker.config.mjs) re-runs the tests once per mutant, so it uses the `unit` tests only:
- * the `infra` and `cloud` projects synthesize the stack or start emulators, which would make every mutant cost
- * minutes. No `projects` here on purpose — the Stryker vitest runner instruments one flat config.
+ * Mutation testing (stryker.config.mjs) re-runs the tests once per mutant, so it uses the `unit` and `store` tests
+ * only: the `infra` and `cloud` projects synthesize the stack or start a whole local cloud per file, which would make
+ * every mutant cost minutes. The store tests share one DynamoDB Local and s3rver, started once per worker.
  */
 export default defineConfig({
   plugins: [
@@ -30,9 +30,21 @@ export default defineConfig({
     },
   ],
   test: {
-    name: 'unit',
-    include: ['test/unit/**/*.test.ts'],
-    testTimeout: 20_000,
     pool: 'forks',
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 20_000 } },
+      {
+        extends: true,
+        test: {
+          name: 'store',
+          include: ['test/store/**/*.test.ts'],
+          // One DynamoDB Local and s3rver per Stryker worker, started once and reused by every mutant's run.
+          globalSetup: ['test/store/support/global-setup.ts'],
+          setupFiles: ['test/store/support/store-environment.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
   },
 });
