@@ -16,7 +16,7 @@ import {
   reminderCutoff,
 } from '../../../shared/domain/evaluation';
 import { effectiveDeadline, findClass, type Programme, parseProgramme } from '../../../shared/domain/programme';
-import { reviewFacts } from '../../../shared/domain/review-facts';
+import { isReviewWarningCode, reviewFacts } from '../../../shared/domain/review-facts';
 import { maskedContacts, type Registration } from '../../../shared/domain/trainee-registration';
 import {
   type ArchiveNote,
@@ -317,13 +317,17 @@ describe('classes in the order they are tried', () => {
 });
 
 describe('review facts from an item an earlier version stored', () => {
-  const { remarks: _r, categories: _c, position: _p, ...older } = registration.trainee;
-  const facts = reviewFacts({
-    ...registration,
-    trainee: { ...older, isTopPerson: false } as unknown as Registration['trainee'],
-  });
+  // Built inside each test: a value computed while the file is collected would hide the code from mutation testing.
+  const olderFacts = () => {
+    const { remarks: _r, categories: _c, position: _p, ...older } = registration.trainee;
+    return reviewFacts({
+      ...registration,
+      trainee: { ...older, isTopPerson: false } as unknown as Registration['trainee'],
+    });
+  };
 
   it('reads missing remarks, categories and position as empty', () => {
+    const facts = olderFacts();
     expect(facts.remarks).toBe('');
     expect(facts.topPerson).toEqual({
       title: '企业一把手',
@@ -337,12 +341,19 @@ describe('review facts from an item an earlier version stored', () => {
   });
 
   it('titles each group for the page', () => {
+    const facts = olderFacts();
     expect([facts.topPerson.title, facts.enterprise.title, facts.declarations.title, facts.upload.title]).toEqual([
       '企业一把手',
       '企业情况',
       '参训声明',
       '报名来源',
     ]);
+  });
+
+  it('lets a list filter by a warning code, not by an error code or an unknown one', () => {
+    expect(isReviewWarningCode('NOT_TOP_PERSON')).toBe(true);
+    expect(isReviewWarningCode('ID_CHECKSUM')).toBe(false);
+    expect(isReviewWarningCode('NO_SUCH_CODE')).toBe(false);
   });
 
   it('asks 备注 for the kind of enterprise only when 其他 is the one category', () => {

@@ -404,6 +404,12 @@ describe('the evaluation scale, from a fresh module (docs/trainee-workflow.md: 1
     expect(DIMENSION_KEYS).toEqual(['course', 'faculty', 'organisation', 'effect']);
   });
 
+  it('counts a link’s 30 days and the reminder’s 3 days in whole days of 86,400,000 ms', async () => {
+    const { linkExpiry, reminderCutoff } = await fresh(() => import('../../../shared/domain/evaluation'));
+    expect(linkExpiry(new Date('2024-10-18T10:00:00Z')).toISOString()).toBe('2024-11-17T10:00:00.000Z');
+    expect(reminderCutoff(new Date('2024-11-01T00:00:00Z')).toISOString()).toBe('2024-10-29T00:00:00.000Z');
+  });
+
   it('checks an answer: scores 1–5, comments trimmed and at most 500 characters, overall at most 1,000', async () => {
     const { parseEvaluationAnswer } = await fresh(() => import('../../../shared/domain/evaluation'));
     const scores = { course: 1, faculty: 5, organisation: 3, effect: 4 };
