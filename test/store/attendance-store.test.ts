@@ -168,6 +168,22 @@ describe('attendance store against DynamoDB Local', () => {
     expect(await history('B59')).toHaveLength(1);
   });
 
+  it('writes a roster that fits in one transaction (99 trainees and the class check) all or nothing', async () => {
+    const writes = [];
+    for (let i = 0; i < 99; i++) {
+      // The last trainee's sign-in was recorded meanwhile by someone else: the whole roster is refused.
+      const extra = i === 98 ? { attendance: { 1: present('2032-06-01T08:00:00Z', 'host:other') } } : {};
+      const registration = await seed(`D${i}`, 2032, 6, extra);
+      writes.push({
+        registration: { ...registration, attendance: undefined } as Registration,
+        value: present('2032-06-01T09:00:00Z'),
+      });
+    }
+    expect(await writeSessionRecords(2032, 6, 1, writes)).toBe('conflict');
+    expect((await stored('D0'))?.attendance).toBeUndefined();
+    expect((await stored('D97'))?.attendance).toBeUndefined();
+  });
+
   it('grants leave: a first grant creates the map, later ones add sessions without leave', async () => {
     const registration = await seed('L1', 2033, 1);
     expect(await writeLeaveGrants(registration, [2, 3], grant)).toBe('written');

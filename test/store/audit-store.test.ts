@@ -195,6 +195,28 @@ describe('audit store against DynamoDB Local', () => {
     expect(await ats({ actor: 'staff:a', action: 'registration.change', target: 'registration:' })).toEqual(['03']);
   });
 
+  it('fills a page from the next month only up to the limit', async () => {
+    await recordAudit(event('2047-07-01T00:00:00.000Z'));
+    for (const day of ['01', '02', '03']) await recordAudit(event(`2047-06-${day}T00:00:00.000Z`));
+    const page = await listAudit({
+      from: '2047-06-01T00:00:00.000Z',
+      to: '2047-07-31T00:00:00.000Z',
+      caller,
+      limit: 2,
+    });
+    expect(page.items.map((e) => e.at)).toEqual(['2047-07-01T00:00:00.000Z', '2047-06-03T00:00:00.000Z']);
+  });
+
+  it('keeps reading a month when a page of it held no match for the filter', async () => {
+    await recordAudit(event('2048-08-03T00:00:00.000Z', { actor: 'staff:b' }));
+    await recordAudit(event('2048-08-02T00:00:00.000Z', { actor: 'staff:b' }));
+    await recordAudit(event('2048-08-01T00:00:00.000Z', { actor: 'staff:a' }));
+    await recordAudit(event('2048-07-01T00:00:00.000Z', { actor: 'staff:a' }));
+    const period = { from: '2048-07-01T00:00:00.000Z', to: '2048-08-31T00:00:00.000Z', caller, actor: 'staff:a' };
+    const page = await listAudit({ ...period, limit: 2 });
+    expect(page.items.map((e) => e.at)).toEqual(['2048-08-01T00:00:00.000Z', '2048-07-01T00:00:00.000Z']);
+  });
+
   it('reads back at most ten years and a month: 121 month partitions', async () => {
     await recordAudit(event('2050-12-31T00:00:00.000Z', { requestId: 'oldest-read' }));
     await recordAudit(event('2050-11-30T00:00:00.000Z', { requestId: 'too-old' }));

@@ -1,4 +1,4 @@
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { dynamoClient } from '../../shared/adapters/aws-clients';
 import {
@@ -8,6 +8,7 @@ import {
   nextCertificateSequence,
 } from '../../shared/adapters/certificate-store';
 import type { CertificateRecord } from '../../shared/domain/certificate-record';
+import { STORE_TABLE } from './support/store-environment';
 
 async function transact(...items: ReturnType<typeof certificatePut>[]) {
   await dynamoClient().send(new TransactWriteCommand({ TransactItems: items as never }));
@@ -47,6 +48,10 @@ describe('certificate store against DynamoDB Local', () => {
     const issued = record('LJ2030-03-001');
     await transact(certificatePut(issued));
     expect(await getCertificate('LJ2030-03-001')).toEqual(issued);
+    const raw = await dynamoClient().send(
+      new GetCommand({ TableName: STORE_TABLE, Key: { pk: 'CERT#LJ2030-03-001', sk: 'CERT' } }),
+    );
+    expect(raw.Item).toEqual({ pk: 'CERT#LJ2030-03-001', sk: 'CERT', type: 'certificate', ...issued });
     await expect(transact(certificatePut({ ...issued, name: '李四' }))).rejects.toThrow();
     expect((await getCertificate('LJ2030-03-001'))?.name).toBe('张三');
     expect(await getCertificate('LJ2030-03-999')).toBeUndefined();

@@ -232,6 +232,7 @@ describe('evaluation store against DynamoDB Local', () => {
     await expect(recordEvaluationResponse(stray, answer, now)).rejects.toMatchObject({
       code: 'EVALUATION_CONFLICT',
       status: 409,
+      message: expect.stringContaining('评价链接'),
     });
     expect(countMetric).not.toHaveBeenCalled();
     expect(await partition('EVAL#2030#06')).toHaveLength(1);
@@ -325,7 +326,7 @@ describe('evaluation store against DynamoDB Local', () => {
 
   it("reads a class's evaluation past DynamoDB's 1 MB page", async () => {
     const comment = 'z'.repeat(390_000);
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 6; i++) {
       await dynamoClient().send(
         new PutCommand({
           TableName: STORE_TABLE,
@@ -333,6 +334,6 @@ describe('evaluation store against DynamoDB Local', () => {
         }),
       );
     }
-    expect((await listClassEvaluation(2033, 1)).responses).toHaveLength(3);
+    expect((await listClassEvaluation(2033, 1)).responses).toHaveLength(6);
   });
 });
