@@ -1,0 +1,335 @@
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { dynamoClient, s3Client } from '../../shared/adapters/aws-clients';
+import { systemClock } from '../../shared/adapters/clock';
+import { resetConfig } from '../../shared/adapters/config';
+import { registrationIdFor } from '../../shared/adapters/ids';
+import { keys } from '../../shared/adapters/keys';
+import { getRegistration } from '../../shared/adapters/registration-store';
+import { getUnitContact, saveUnitContact } from '../../shared/adapters/unit-contact-store';
+import { createUpload, getUpload } from '../../shared/adapters/upload-store';
+import type { Finding } from '../../shared/domain/errors';
+import type { UploadRecord } from '../../shared/domain/upload';
+import { ingestUpload } from '../../shared/intake/ingest-upload';
+import { validTrainee, validUnit } from '../fixtures/registration-data';
+import { buildCsv, traineeWorkbook, UNIT_HEADERS, unitRow } from '../fixtures/spreadsheet-files';
+import { STORE_BUCKET, STORE_TABLE } from './support/store-environment';
+
+/**
+ * Ingest as the S3 event handler calls it (the key and the object's ETag), against DynamoDB Local and s3rver: the
+ * upload is recorded first as upload-url records it, the file is put in the bucket, and only Step Functions (the
+ * trainees' executions) and SES (the unit's report mail) are stubbed. Rules: README (ingest), notice 二(二) (quota,
+ * one trainee per enterprise, one class per person a year), the 2024 programme (deadline 31 Aug 23:59:59 Beijing time,
+ * 30 days of review, 23 seats for 110000).
+ */
+Object.assign(process.env, {
+  STATE_MACHINE_ARN: 'arn:aws-cn:states:cn-north-1:000000000000:stateMachine:trainee',
+  PERSON_HASH_KEY: 'k'.repeat(40),
+});
+resetConfig();
+
+const sfn = mockClient(SFNClient);
+const ses = mockClient(SESv2Client);
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const BEFORE_DEADLINE = new Date('2024-08-24T09:00:00+08:00');
+
+beforeEach(() => {
+  sfn.reset();
+  ses.reset();
+  ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
+  vi.spyOn(systemClock, 'now').mockReturnValue(BEFORE_DEADLINE);
+});
+afterEach(() => vi.restoreAllMocks());
+
+let counter = 0;
+const newId = () => `0846c009-fdb3-4ec3-a21d-${String(++counter).padStart(12, '0')}`;
+
+/** Records the upload request as upload-url does, puts the file, and returns the key and its ETag. */
+async function upload(
+  unit: string,
+  form: 'trainee' | 'unit',
+  body: Uint8Array,
+  options: { contentType?: string; year?: number; extension?: 'xlsx' | 'csv'; put?: boolean } = {},
+) {
+  const uploadId = newId();
+  const extension = options.extension ?? 'xlsx';
+  const year = options.year ?? 2024;
+  const key = `incoming/${year}/${unit}/${uploadId}.${extension}`;
+  const record = {
+    uploadId,
+    year,
+    unit,
+    form,
+    fileName: `表格.${extension}`,
+    key,
+    status: 'pending',
+    createdBy: 'unit-op',
+    createdAt: '2024-08-24T00:59:00.000Z',
+  } as UploadRecord;
+  await createUpload(record);
+  let eTag: string | undefined;
+  if (options.put !== false) {
+    const put = await s3Client().send(
+      new PutObjectCommand({
+        Bucket: STORE_BUCKET,
+        Key: key,
+        Body: body,
+        ContentType: options.contentType ?? (extension === 'xlsx' ? XLSX : 'text/csv'),
+      }),
+    );
+    eTag = put.ETag;
+  }
+  return { uploadId, key, eTag, record };
+}
+
+async function storedReport(key: string) {
+  const result = await s3Client().send(new GetObjectCommand({ Bucket: STORE_BUCKET, Key: key }));
+  return JSON.parse(await (result.Body as { transformToString(): Promise<string> }).transformToString()) as {
+    rows: number;
+    accepted: number;
+    findings: Finding[];
+  };
+}
+
+/** Trainee `person` again, for the enterprise of trainee `enterprise`. */
+const samePersonOtherEnterprise = (person: number, enterprise: number) => ({
+  ...validTrainee(person),
+  enterpriseName: validTrainee(enterprise).enterpriseName,
+  creditCode: validTrainee(enterprise).creditCode,
+});
+
+const started = () =>
+  sfn.commandCalls(StartExecutionCommand).map((call) => JSON.parse(String(call.args[0].input.input)));
+
+describe('ingest of objects that are not an upload', () => {
+  it('ignores keys outside the scheme, unknown units and objects with no matching upload request', async () => {
+    const id = newId();
+    expect(await ingestUpload(`incoming/2024/999999/${id}.csv`)).toEqual({
+      key: `incoming/2024/999999/${id}.csv`,
+      outcome: 'ignored',
+    });
+    expect(await ingestUpload(`incoming/2024/110000/+${id}.csv`)).toEqual({
+      key: `incoming/2024/110000/ ${id}.csv`,
+      outcome: 'ignored',
+    });
+    expect(await ingestUpload(`incoming%2F2024%2F110000%2F${id}.csv`)).toEqual({
+      key: `incoming/2024/110000/${id}.csv`,
+      outcome: 'ignored',
+      uploadId: id,
+    });
+    // An upload request whose owner or year is not the key's.
+    const other = await upload('110000', 'unit', buildCsv(UNIT_HEADERS, [unitRow(validUnit())]), {
+      extension: 'csv',
+    });
+    for (const change of [{ unit: '120000' }, { year: 2025 }]) {
+      await dynamoClient().send(
+        new PutCommand({
+          TableName: STORE_TABLE,
+          Item: { ...keys.upload(other.uploadId), type: 'upload', ...other.record, ...change },
+        }),
+      );
+      expect((await ingestUpload(other.key, { eTag: other.eTag })).outcome).toBe('ignored');
+    }
+    expect(sfn.calls()).toHaveLength(0);
+    expect(ses.calls()).toHaveLength(0);
+  });
+});
+
+describe('ingest of a unit’s forms', () => {
+  it('records the unit contact of 附件3 and reports a row of another unit', async () => {
+    const body = buildCsv(UNIT_HEADERS, [unitRow(validUnit()), unitRow({ ...validUnit(), unitCode: '120000' })]);
+    const { key, eTag, uploadId } = await upload('110000', 'unit', body, { extension: 'csv' });
+    expect(await ingestUpload(key, { eTag })).toEqual({
+      key,
+      outcome: 'ingested',
+      uploadId,
+      rows: 2,
+      accepted: 1,
+      errors: 1,
+    });
+    expect(await getUnitContact('110000')).toMatchObject({
+      unit: '110000',
+      unitName: '北京市经济和信息化局',
+      contactName: '王五',
+      email: 'contact@example.gov.cn',
+      uploadId,
+      updatedAt: BEFORE_DEADLINE.toISOString(),
+    });
+    expect(await getUnitContact('120000')).toBeUndefined();
+    const report = await storedReport(`reports/2024/110000/${uploadId}.json`);
+    expect(report.findings.filter((finding) => finding.severity === 'error')).toEqual([
+      expect.objectContaining({
+        code: 'UNIT_MISMATCH',
+        severity: 'error',
+        message: '单位代码 120000 与上传账号所属单位 110000 不符',
+        row: 3,
+      }),
+    ]);
+    // The report goes to the contact just recorded.
+    const mails = ses.commandCalls(SendEmailCommand).map((call) => call.args[0].input.Destination?.ToAddresses);
+    expect(mails).toEqual([['contact@example.gov.cn']]);
+  });
+
+  it('records trainee rows, starts one execution each, stores the report, and a repeated event does nothing', async () => {
+    const rows = [validTrainee(1), validTrainee(2), { ...validTrainee(3), idNumber: '11010519491231002X' }];
+    const { key, eTag, uploadId } = await upload('110000', 'trainee', await traineeWorkbook(rows));
+
+    const result = await ingestUpload(key, { eTag });
+
+    const report = await storedReport(`reports/2024/110000/${uploadId}.json`);
+    const errors = report.findings.filter((finding) => finding.severity === 'error');
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.every((finding) => finding.row === 4)).toBe(true);
+    expect(result).toEqual({ key, outcome: 'ingested', uploadId, rows: 3, accepted: 2, errors: errors.length });
+    expect(report).toMatchObject({ uploadId, unit: '110000', form: 'trainee', rows: 3, accepted: 2 });
+
+    const ids = [1, 2].map((n) => registrationIdFor(2024, '110000', uploadId, String(validTrainee(n).creditCode)));
+    for (const [index, id] of ids.entries()) {
+      expect(await getRegistration(id as string)).toMatchObject({
+        status: 'nominated',
+        unit: '110000',
+        year: 2024,
+        uploadId,
+        row: index + 2,
+        createdAt: BEFORE_DEADLINE.toISOString(),
+      });
+    }
+    expect(started().sort((a, b) => a.registrationId.localeCompare(b.registrationId))).toEqual(
+      ids
+        .sort()
+        .map((registrationId) => ({ registrationId, unit: '110000', year: 2024, reviewTimeoutSeconds: 2_592_000 })),
+    );
+    expect(await getUpload(uploadId)).toMatchObject({
+      status: 'done',
+      rows: 3,
+      accepted: 2,
+      findingTotal: report.findings.length,
+      reportKeys: { json: `reports/2024/110000/${uploadId}.json`, xlsx: `reports/2024/110000/${uploadId}.xlsx` },
+      completedAt: BEFORE_DEADLINE.toISOString(),
+    });
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+
+    sfn.resetHistory();
+    expect(await ingestUpload(key, { eTag })).toEqual({ key, outcome: 'already-ingested', uploadId });
+    expect(sfn.calls()).toHaveLength(0);
+
+    // Another file sent with the same link: refused, never read.
+    const again = await s3Client().send(
+      new PutObjectCommand({ Bucket: STORE_BUCKET, Key: key, Body: 'other', ContentType: XLSX }),
+    );
+    expect(await ingestUpload(key, { eTag: again.ETag })).toEqual({ key, outcome: 'refused', uploadId });
+    expect(await getUpload(uploadId)).toMatchObject({ status: 'done', accepted: 2, refusedObjects: 1 });
+  });
+
+  it('refuses rows of an enterprise or a person registered already, and tells a re-upload from another unit', async () => {
+    const first = await upload('110000', 'trainee', await traineeWorkbook([validTrainee(11), validTrainee(12)]));
+    expect(await ingestUpload(first.key, { eTag: first.eTag })).toMatchObject({ accepted: 2 });
+    sfn.resetHistory();
+    const sameUnit = await upload(
+      '110000',
+      'trainee',
+      await traineeWorkbook([validTrainee(11), samePersonOtherEnterprise(12, 13)]),
+    );
+    expect(await ingestUpload(sameUnit.key, { eTag: sameUnit.eTag })).toMatchObject({ accepted: 0 });
+    const sameUnitFindings = (await storedReport(`reports/2024/110000/${sameUnit.uploadId}.json`)).findings;
+    expect(sameUnitFindings.map((f) => [f.code, f.severity, f.row, f.message])).toEqual([
+      ['ALREADY_REGISTERED', 'warning', 2, '该企业已由本单位报名（此前的上传），本行未重复登记'],
+      ['DUPLICATE_PERSON', 'error', 3, '该学员本年度已由本单位报名（另一企业），本行未登记；每人每年仅限参加一期。'],
+    ]);
+
+    const otherUnit = await upload(
+      '120000',
+      'trainee',
+      await traineeWorkbook([validTrainee(12), samePersonOtherEnterprise(11, 14)]),
+    );
+    expect(await ingestUpload(otherUnit.key, { eTag: otherUnit.eTag })).toMatchObject({ accepted: 0, errors: 2 });
+    const otherFindings = (await storedReport(`reports/2024/120000/${otherUnit.uploadId}.json`)).findings;
+    expect(otherFindings.map((f) => [f.code, f.row, f.message])).toEqual([
+      [
+        'DUPLICATE_ENTERPRISE',
+        2,
+        '该企业本年度已由其他单位报名，本行未登记；每个企业每年仅限报一人一个班。如有疑问请联系培训项目办公室。',
+      ],
+      ['DUPLICATE_PERSON', 3, '该学员本年度已报名，本行未登记；每人每年仅限参加一期。如有疑问请联系培训项目办公室。'],
+    ]);
+    // The stored report (staff's) names the unit that holds them; the unit's workbook does not (forUnit).
+    expect(otherFindings.map((f) => f.heldBy)).toEqual(['110000', '110000']);
+    expect(started()).toHaveLength(0);
+  });
+
+  it('refuses every row past the unit’s quota and after the deadline', async () => {
+    await dynamoClient().send(
+      new PutCommand({ TableName: STORE_TABLE, Item: { ...keys.unitQuota(2024, '130000'), used: 23, quota: 23 } }),
+    );
+    const full = await upload('130000', 'trainee', await traineeWorkbook([validTrainee(21)]));
+    expect(await ingestUpload(full.key, { eTag: full.eTag })).toMatchObject({ accepted: 0, errors: 1 });
+    expect((await storedReport(`reports/2024/130000/${full.uploadId}.json`)).findings).toEqual([
+      expect.objectContaining({ code: 'QUOTA_EXCEEDED', row: 2, message: '本单位名额（23人）已满，本行未登记' }),
+    ]);
+
+    vi.spyOn(systemClock, 'now').mockReturnValue(new Date('2024-09-01T00:00:00+08:00'));
+    const late = await upload('140000', 'trainee', await traineeWorkbook([validTrainee(22), validTrainee(23)]));
+    expect(await ingestUpload(late.key, { eTag: late.eTag })).toMatchObject({ rows: 2, accepted: 0, errors: 2 });
+    const lateFindings = (await storedReport(`reports/2024/140000/${late.uploadId}.json`)).findings;
+    expect(lateFindings.map((f) => [f.code, f.row, f.message])).toEqual([
+      ['DEADLINE_PASSED', 2, '报名已于 2024-08-31 23:59:59（北京时间）截止，本行未登记'],
+      ['DEADLINE_PASSED', 3, '报名已于 2024-08-31 23:59:59（北京时间）截止，本行未登记'],
+    ]);
+    expect(started()).toHaveLength(0);
+  });
+});
+
+describe('ingest of a file it cannot read', () => {
+  type FileOptions = { contentType?: string; extension?: 'csv'; put?: boolean; year?: number };
+  it.each<[string, FileOptions, string, string]>([
+    [
+      'a type other than the extension’s',
+      { contentType: 'text/plain', extension: 'csv' },
+      'FILE_TYPE',
+      '文件类型 text/plain 与扩展名 .csv 不符',
+    ],
+    ['no file in the bucket', { put: false }, 'FILE_UNREADABLE', '上传的文件不存在，请重新上传'],
+    ['a year without a programme', { year: 2025 }, 'PROGRAMME_UNKNOWN', '2025年度培训计划不存在或已关闭'],
+  ])('fails the upload with one file-level finding for %s', async (_case, options, code, message) => {
+    await saveUnitContact({ unit: '150000', unitName: '内蒙古', email: 'nm@example.gov.cn' } as never);
+    const { key, eTag, uploadId } = await upload(
+      '150000',
+      'trainee',
+      await traineeWorkbook([validTrainee(31)]),
+      options,
+    );
+    const year = options.year ?? 2024;
+    expect(await ingestUpload(key, eTag ? { eTag } : {})).toEqual({
+      key,
+      outcome: 'ingested',
+      uploadId,
+      rows: 0,
+      accepted: 0,
+      errors: 1,
+    });
+    expect(await getUpload(uploadId)).toMatchObject({
+      status: 'failed',
+      rows: 0,
+      accepted: 0,
+      findings: [{ code, severity: 'error', message, file: options.extension === 'csv' ? '表格.csv' : '表格.xlsx' }],
+      reportKeys: { json: `reports/${year}/150000/${uploadId}.json` },
+    });
+    expect((await getUpload(uploadId))?.reportKeys).not.toHaveProperty('xlsx');
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+  });
+
+  it('fails a file over 5 MB without reading it', async () => {
+    const big = new Uint8Array(5 * 1024 * 1024 + 1);
+    const { key, eTag, uploadId } = await upload('210000', 'trainee', big);
+    expect(await ingestUpload(key, { eTag })).toMatchObject({ outcome: 'ingested', rows: 0, errors: 1 });
+    expect((await getUpload(uploadId))?.findings).toEqual([
+      expect.objectContaining({ code: 'FILE_TOO_LARGE', message: '文件超过 5 MB，请删除多余内容后重新上传' }),
+    ]);
+    // No unit contact on record for 210000: nothing is mailed.
+    expect(ses.calls()).toHaveLength(0);
+  });
+});
