@@ -179,6 +179,8 @@ describe('looksLikeUtf16WithoutBom', () => {
 
   it('ignores a dangling odd byte', () => {
     expect(looksLikeUtf16WithoutBom(Uint8Array.from([...utf16le('AB'), 0x01]))).toBe('le');
+    // A dangling zero would otherwise count as a zero on the wrong side (1 > 2 / 4).
+    expect(looksLikeUtf16WithoutBom(Uint8Array.from([...utf16le('AB'), 0x00]))).toBe('le');
   });
 
   it('only the first 8 KiB are looked at', () => {
@@ -212,5 +214,7 @@ describe('looksLikeUtf16WithoutBom', () => {
     expect(looksLikeUtf16WithoutBom(utf16le('a b c'))).toBe('le');
     expect(looksLikeUtf16WithoutBom(utf16le('a\u0001b\u001fc'))).toBeNull();
     expect(looksLikeUtf16WithoutBom(utf16le('abc\u001f'))).toBeNull();
+    // Big-endian text is decoded big-endian: read little-endian, these control characters would look like U+0100.
+    expect(looksLikeUtf16WithoutBom(utf16be('a\u0001b\u0001c'))).toBeNull();
   });
 });
