@@ -24,6 +24,7 @@ const KNOWN_BINARIES: readonly { readonly magic: readonly number[]; readonly nam
 
 const SAVE_AS = '请在 Excel 或 WPS 中"另存为" Excel 工作簿（.xlsx）或 CSV UTF-8（逗号分隔）后重新上传。';
 
+// Stryker disable next-line StringLiteral: any fallback that is not a refused extension, ods/fods or xlsx behaves like ''.
 const extensionOf = (fileName: string) => /\.([^./\\]+)$/.exec(fileName.toLowerCase())?.[1] ?? '';
 
 const ODS_SAVE_AS =

@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { inspectXlsxArchive } from '../../../shared/forms/archive-inspection';
+import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from '../../../shared/forms/upload-limits';
+import { validTrainee } from '../../fixtures/registration-data';
+import { traineeWorkbook } from '../../fixtures/spreadsheet-files';
+import { buildZip, type ZipEntryInput } from '../../fixtures/zip-builder';
+
+/**
+ * Oracles: the ZIP format (APPNOTE 4.3.7 local header, 4.4.4 general-purpose flag bit 0 = encrypted, 4.4.5 methods
+ * 0 = stored and 8 = deflated), the OOXML package rules (ECMA-376 part 2: [Content_Types].xml and the workbook part
+ * are required; vbaProject.bin marks a macro workbook) and byte counts worked out by hand.
+ */
+const UNSAFE = '文件结构异常，出于安全原因不予读取。请在 Excel 中打开后"另存为"新的 .xlsx 文件再上传。';
+const CONTENT_TYPES = '<?xml version="1.0"?><Types/>'; // 29 bytes
+const WORKBOOK = '<?xml version="1.0"?><workbook/>'; // 32 bytes
+const MINIMAL: ZipEntryInput[] = [
+  { name: '[Content_Types].xml', data: CONTENT_TYPES },
+  { name: 'xl/workbook.xml', data: WORKBOOK },
+];
+const limits = (overrides: Partial<UploadLimits>): UploadLimits => ({ ...DEFAULT_UPLOAD_LIMITS, ...overrides });
+const inspect = (data: Uint8Array, overrides: Partial<UploadLimits> = {}) =>
+  inspectXlsxArchive(data, limits(overrides));
+
+describe('inspectXlsxArchive', () => {
+  it('passes a genuine workbook and a minimal package', async () => {
+    expect(await inspect(await traineeWorkbook([validTrainee(1)]))).toBeNull();
+    expect(await inspect(buildZip(MINIMAL))).toBeNull();
+  });
+
+  it('reads a workbook handed over as a view into a larger buffer', async () => {
+    const zip = buildZip(MINIMAL);
+    const larger = new Uint8Array(zip.length + 7);
+    larger.set(zip, 7);
+    expect(await inspect(larger.subarray(7))).toBeNull();
+  });
+
+  it('counts the parts against the budget: as many as allowed pass, one more is refused', async () => {
+    const three = buildZip([...MINIMAL, { name: 'xl/styles.xml', data: '<styleSheet/>' }]);
+    expect(await inspect(three, { maxEntries: 3 })).toBeNull();
+    expect(await inspect(three, { maxEntries: 2 })).toEqual({
+      code: 'ARCHIVE_UNSAFE',
+      message: `压缩包含 3 个部件，超过上限 2。${UNSAFE}`,
+    });
+  });
+
+  it('sums the declared sizes: exactly the budget passes, one byte less is refused', async () => {
+    const zip = buildZip(MINIMAL);
+    expect(await inspect(zip, { maxUncompressedBytes: 29 + 32 })).toBeNull();
+    expect(await inspect(zip, { maxUncompressedBytes: 29 + 32 - 1 })).toEqual({
+      code: 'ARCHIVE_UNSAFE',
+      message: `解压后超过 0.00 MB，疑似压缩炸弹。${UNSAFE}`,
+    });
+  });
+
+  it('checks the compression ratio only from the threshold size up', async () => {
+    // 1,000 zero bytes deflate to a few bytes: far beyond 10:1.
+    const zip = buildZip([...MINIMAL, { name: 'xl/media/blank.bin', data: new Uint8Array(1000) }]);
+    expect(await inspect(zip, { maxCompressionRatio: 10, ratioCheckFromBytes: 1000 })).toEqual({
+      code: 'ARCHIVE_UNSAFE',
+      message: `部件 xl/media/blank.bin 的压缩比异常（超过 10:1），疑似压缩炸弹。${UNSAFE}`,
+    });
+    expect(await inspect(zip, { maxCompressionRatio: 10, ratioCheckFromBytes: 1001 })).toBeNull();
+    // Stored, the same bytes are 1:1.
+    const stored = buildZip([...MINIMAL, { name: 'xl/media/blank.bin', data: new Uint8Array(1000), store: true }]);
+    expect(await inspect(stored, { maxCompressionRatio: 10, ratioCheckFromBytes: 1000 })).toBeNull();
+  });
+
+  it('refuses two parts whose names differ only in case', async () => {
+    const zip = buildZip([...MINIMAL, { name: 'XL/Workbook.xml', data: WORKBOOK }]);
+    expect(await inspect(zip)).toEqual({
+      code: 'ARCHIVE_UNSAFE',
+      message: `压缩包中有重复的部件 XL/Workbook.xml。${UNSAFE}`,
+    });
+  });
+
+  it('refuses zip-level encryption', async () => {
+    const zip = buildZip([...MINIMAL, { name: 'xl/styles.xml', data: '<s/>', encryptedFlag: true }]);
+    expect(await inspect(zip)).toEqual({
+      code: 'FILE_ENCRYPTED',
+      message: '工作簿已加密，系统无法读取。请取消密码后重新上传。',
+    });
+  });
+
+  it('refuses compression methods other than stored (0) and deflated (8)', async () => {
+    const zip = Buffer.from(buildZip([...MINIMAL, { name: 'xl/styles.xml', data: '<s/>', store: true }]));
+    // Method 12 (bzip2) in the third entry's local header and central directory record.
+    const local = zip.indexOf('xl/styles.xml') - 30;
+    zip.writeUInt16LE(12, local + 8);
+    const central = zip.lastIndexOf('xl/styles.xml') - 46;
+    zip.writeUInt16LE(12, central + 10);
+    expect(await inspect(new Uint8Array(zip))).toEqual({
+      code: 'FILE_UNREADABLE',
+      message: '工作簿使用了不支持的压缩方式。请在 Excel 中"另存为" .xlsx 后重新上传。',
+    });
+  });
+
+  it('names what a zip without the workbook parts is', async () => {
+    const typeOf = async (entries: ZipEntryInput[]) => (await inspect(buildZip(entries)))?.message;
+    expect(await typeOf([{ name: 'xl/workbook.xml', data: WORKBOOK }])).toBe(
+      '文件是普通压缩包，不是 Excel 工作簿。请上传 .xlsx 或 .csv 表格。',
+    );
+    expect(await typeOf([{ name: '[Content_Types].xml', data: CONTENT_TYPES }])).toBe(
+      '文件是普通压缩包，不是 Excel 工作簿。请上传 .xlsx 或 .csv 表格。',
+    );
+    expect(
+      await typeOf([
+        { name: '[Content_Types].xml', data: CONTENT_TYPES },
+        { name: 'ppt/presentation.xml', data: '<p/>' },
+      ]),
+    ).toBe('文件是PowerPoint 文档，不是 Excel 工作簿。请上传 .xlsx 或 .csv 表格。');
+    expect(await inspect(buildZip([...MINIMAL, { name: 'xl/vbaProject.bin', data: 'x' }]))).toEqual({
+      code: 'FILE_TYPE',
+      message: '工作簿含有宏（.xlsm）。请"另存为"不含宏的 Excel 工作簿（.xlsx）后重新上传。',
+    });
+  });
+
+  it('refuses a DTD in any XML part (.xml, .rels, .vml), in any case and in UTF-16', async () => {
+    const withPart = (name: string, data: string | Uint8Array) => inspect(buildZip([...MINIMAL, { name, data }]));
+    const dtd = (name: string) => ({
+      code: 'ARCHIVE_UNSAFE',
+      message: `部件 ${name} 含有 DTD 或实体声明（<!DOCTYPE/<!ENTITY），正常的 Excel 文件不会有。${UNSAFE}`,
+    });
+    expect(await withPart('_rels/.rels', '<?xml version="1.0"?><!DOCTYPE r><r/>')).toEqual(dtd('_rels/.rels'));
+    expect(await withPart('xl/drawings/a.VML', '<!Entity e "x"><v/>')).toEqual(dtd('xl/drawings/a.VML'));
+    expect(await withPart('xl/styles.xml', new Uint8Array(Buffer.from('<!DOCTYPE s><s/>', 'utf16le')))).toEqual(
+      dtd('xl/styles.xml'),
+    );
+  });
+
+  it('does not look for DTDs in binary parts', async () => {
+    expect(await inspect(buildZip([...MINIMAL, { name: 'xl/media/a.png', data: '<!DOCTYPE x>' }]))).toBeNull();
+  });
+
+  it('finds a DTD marker split across two chunks of the inflated stream', async () => {
+    // Node's inflate stream hands out 16 KiB chunks: put "<!DOCTYPE" across the first boundary.
+    const padding = ' '.repeat(16 * 1024 - 4);
+    const result = await inspect(buildZip([...MINIMAL, { name: 'xl/styles.xml', data: `${padding}<!DOCTYPE s><s/>` }]));
+    expect(result?.code).toBe('ARCHIVE_UNSAFE');
+  });
+
+  it('a broken archive is unreadable, an illegal path is unsafe', async () => {
+    expect(await inspect(Uint8Array.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]))).toEqual({
+      code: 'FILE_UNREADABLE',
+      message: '文件不完整或已损坏（可能上传中断），无法读取。请重新保存后上传。',
+    });
+    expect(await inspect(buildZip([...MINIMAL, { name: '../evil.xml', data: '<x/>' }]))).toEqual({
+      code: 'ARCHIVE_UNSAFE',
+      message: `压缩包中含有非法文件路径。${UNSAFE}`,
+    });
+  });
+});
