@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { STORE_TESTS } from './test/store/support/project';
 
 /**
  * unit: pure and fast, no emulators. store: the adapters against one DynamoDB Local and s3rver for the run. infra: synthesizes the stack. integration and e2e: each file starts its own
@@ -19,17 +20,7 @@ export default defineConfig({
           env: { POWERTOOLS_METRICS_DISABLED: 'true' },
         },
       },
-      {
-        extends: true,
-        test: {
-          name: 'store',
-          include: ['test/store/**/*.test.ts'],
-          globalSetup: ['test/store/support/global-setup.ts'],
-          setupFiles: ['test/store/support/store-environment.ts'],
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
-        },
-      },
+      { extends: true, test: STORE_TESTS },
       { extends: true, test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 120_000 } },
       {
         extends: true,

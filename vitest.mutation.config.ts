@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { STORE_TESTS } from './test/store/support/project';
 
 /**
  * Mutation testing (stryker.config.mjs) re-runs the tests once per mutant, so it uses the `unit` and `store` tests
@@ -33,18 +34,8 @@ export default defineConfig({
     pool: 'forks',
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 20_000 } },
-      {
-        extends: true,
-        test: {
-          name: 'store',
-          include: ['test/store/**/*.test.ts'],
-          // One DynamoDB Local and s3rver per Stryker worker, started once and reused by every mutant's run.
-          globalSetup: ['test/store/support/global-setup.ts'],
-          setupFiles: ['test/store/support/store-environment.ts'],
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
-        },
-      },
+      // One DynamoDB Local and s3rver per Stryker worker, started once and reused by every mutant's run.
+      { extends: true, test: STORE_TESTS },
     ],
   },
 });

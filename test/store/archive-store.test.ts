@@ -1,4 +1,4 @@
-import { BatchWriteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import defaultProgramme2024 from '../../data/programme-2024.json';
 import {
@@ -14,6 +14,7 @@ import { dynamoClient } from '../../shared/adapters/aws-clients';
 import { resetConfig } from '../../shared/adapters/config';
 import { clearProgrammeCache } from '../../shared/adapters/programme-store';
 import { STORE_TABLE } from './support/store-environment';
+import { put } from './support/store-items';
 
 // Paging cursors are signed with a key derived from the person-hash key.
 process.env.PERSON_HASH_KEY = 'k'.repeat(32);
@@ -24,10 +25,6 @@ afterEach(() => {
   resetConfig();
   clearProgrammeCache();
 });
-
-async function put(item: Record<string, unknown>) {
-  await dynamoClient().send(new PutCommand({ TableName: STORE_TABLE, Item: item }));
-}
 
 async function putAll(items: Record<string, unknown>[]) {
   for (let i = 0; i < items.length; i += 25) {

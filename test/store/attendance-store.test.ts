@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import {
   markCloseResumed,
@@ -10,10 +10,7 @@ import { dynamoClient } from '../../shared/adapters/aws-clients';
 import type { AttendanceRecord, LeaveGrant } from '../../shared/domain/attendance';
 import type { Registration } from '../../shared/domain/trainee-registration';
 import { STORE_TABLE } from './support/store-environment';
-
-async function put(item: Record<string, unknown>) {
-  await dynamoClient().send(new PutCommand({ TableName: STORE_TABLE, Item: item }));
-}
+import { put } from './support/store-items';
 
 async function stored(registrationId: string) {
   const result = await dynamoClient().send(

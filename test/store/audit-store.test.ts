@@ -1,4 +1,4 @@
-import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { auditOf, auditPut, listAudit, recordAudit } from '../../shared/adapters/audit-store';
 import { dynamoClient } from '../../shared/adapters/aws-clients';
@@ -6,7 +6,7 @@ import { systemClock } from '../../shared/adapters/clock';
 import { resetConfig } from '../../shared/adapters/config';
 import type { AuditEvent } from '../../shared/domain/audit';
 import type { AuthorizedEvent, Principal } from '../../shared/http/principal';
-import { STORE_TABLE } from './support/store-environment';
+import { partition } from './support/store-items';
 
 function event(at: string, overrides: Partial<AuditEvent> = {}): AuditEvent {
   return {
@@ -20,17 +20,6 @@ function event(at: string, overrides: Partial<AuditEvent> = {}): AuditEvent {
     requestId: `req-${at}`,
     ...overrides,
   };
-}
-
-async function partition(pk: string) {
-  const result = await dynamoClient().send(
-    new QueryCommand({
-      TableName: STORE_TABLE,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': pk },
-    }),
-  );
-  return result.Items ?? [];
 }
 
 const caller = 'staff:reader';

@@ -1,8 +1,6 @@
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { dynamoClient } from '../../shared/adapters/aws-clients';
 import { getClassState, listWaitlist } from '../../shared/adapters/class-seats';
 import { systemClock } from '../../shared/adapters/clock';
 import { keys } from '../../shared/adapters/keys';
@@ -10,7 +8,7 @@ import { logger } from '../../shared/adapters/logger';
 import { getRegistration, registrationItem } from '../../shared/adapters/registration-store';
 import { offerFreedSeats } from '../../shared/classes/waitlist-service';
 import type { Registration } from '../../shared/domain/trainee-registration';
-import { STORE_TABLE } from './support/store-environment';
+import { put } from './support/store-items';
 
 /**
  * Freed seats to the waitlist against DynamoDB Local, on the shipped 2024 programme (classes 4–10 start 21 Oct –
@@ -23,10 +21,6 @@ beforeEach(() => {
   vi.spyOn(systemClock, 'now').mockReturnValue(NOW);
 });
 afterEach(() => vi.restoreAllMocks());
-
-async function put(item: Record<string, unknown>) {
-  await dynamoClient().send(new PutCommand({ TableName: STORE_TABLE, Item: item }));
-}
 
 async function classUsed(classNumber: number, used: number, closeState?: 'closing') {
   await put({

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { dynamoClient } from '../../shared/adapters/aws-clients';
 import { resetConfig } from '../../shared/adapters/config';
@@ -20,6 +20,7 @@ import type { EvaluationAnswer } from '../../shared/domain/evaluation';
 import type { Programme } from '../../shared/domain/programme';
 import type { Registration } from '../../shared/domain/trainee-registration';
 import { STORE_TABLE } from './support/store-environment';
+import { partition } from './support/store-items';
 
 vi.mock('../../shared/adapters/metrics', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../shared/adapters/metrics')>();
@@ -42,17 +43,6 @@ function trainee(registrationId: string, year: number, classNumber: number | und
 
 async function item(pk: string, sk: string) {
   return (await dynamoClient().send(new GetCommand({ TableName: STORE_TABLE, Key: { pk, sk } }))).Item;
-}
-
-async function partition(pk: string) {
-  const result = await dynamoClient().send(
-    new QueryCommand({
-      TableName: STORE_TABLE,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': pk },
-    }),
-  );
-  return result.Items ?? [];
 }
 
 async function invitationOf(year: number, classNumber: number, registrationId: string): Promise<EvaluationInvitation> {

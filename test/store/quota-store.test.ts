@@ -1,4 +1,4 @@
-import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { dynamoClient } from '../../shared/adapters/aws-clients';
 import {
@@ -7,11 +7,7 @@ import {
   listUnitQuotaUsed,
   statusCountsUpdate,
 } from '../../shared/adapters/quota-store';
-import { STORE_TABLE } from './support/store-environment';
-
-async function put(item: Record<string, unknown>) {
-  await dynamoClient().send(new PutCommand({ TableName: STORE_TABLE, Item: item }));
-}
+import { put } from './support/store-items';
 
 describe('quota store against DynamoDB Local', () => {
   it('reads a unit with no counter as nothing used and no extension', async () => {
