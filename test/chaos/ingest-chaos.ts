@@ -95,7 +95,7 @@ export async function runChaos(plan: ChaosPlan, rows: number): Promise<ChaosOutc
     const chaos = await requestUpload(endpoints, CHAOS_UNIT);
     await putObject(chaos.key, file(rows));
     const killAt = Math.max(1, Math.floor((quota * plan.killAt) / 10_000));
-    const killedAfter = await seatsCountedReach(CHAOS_UNIT, killAt);
+    const killedAfter = await seatsCountedReach(cloud, CHAOS_UNIT, killAt);
     if (plan.target === 'dynamodb') await cloud.dynamo.stop();
     else await cloud.setS3Outage(true);
     phase(`killed ${plan.target} after ${killedAfter} seats`);
@@ -180,14 +180,16 @@ async function requestUpload(endpoints: Endpoints, unit: string): Promise<{ uplo
 }
 
 /** Polls the unit's seat counter until it reaches `target`; resolves with the count then seen. */
-async function seatsCountedReach(unit: string, target: number): Promise<number> {
+async function seatsCountedReach(cloud: LocalCloud, unit: string, target: number): Promise<number> {
   const counter = keys.unitQuota(PROGRAMME_YEAR, unit);
-  const deadline = Date.now() + 120_000;
+  // Inside the test's two minutes, so a file that never gets there fails with the reason rather than a timeout.
+  const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     const { Item } = await dynamoClient().send(new GetCommand({ TableName: TABLE_NAME, Key: counter }));
     const used = Number(Item?.used ?? 0);
     if (used >= target) return used;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  throw new Error(`unit ${unit} never counted ${target} seats`);
+  const failures = cloud.failedEvents().map((failed) => failed.error);
+  throw new Error(`unit ${unit} never counted ${target} seats; failed invocations: ${JSON.stringify(failures)}`);
 }

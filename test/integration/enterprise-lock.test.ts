@@ -30,7 +30,7 @@ const CONTENDED_UNIT = '440300';
  * The upload once ingest has finished it. The idle barrier covers every invocation the cloud has started; waiting on
  * the stored status as well means a notification that reaches the cloud late still counts, rather than failing.
  */
-function finishedUpload(uploadId: string) {
+function finishedUpload(cloud: LocalCloud, uploadId: string) {
   return eventually(
     async () => {
       const upload = await storedUpload(uploadId);
@@ -38,7 +38,12 @@ function finishedUpload(uploadId: string) {
     },
     30_000,
     `upload ${uploadId} to finish`,
-  );
+  ).catch(async (error: Error) => {
+    // Say why: the upload's last status and what the invocations that exhausted their retries failed with.
+    const upload = await storedUpload(uploadId);
+    const failures = cloud.failedEvents().map((failed) => failed.error);
+    throw new Error(`${error.message} (status ${upload?.status}; failed invocations: ${JSON.stringify(failures)})`);
+  });
 }
 
 describe('enterprise lock across units', () => {
@@ -82,7 +87,7 @@ describe('enterprise lock across units', () => {
         return Promise.all(
           prepared.map(async (trial) => ({
             ...trial,
-            uploads: await Promise.all(trial.issued.map((upload) => finishedUpload(upload.uploadId))),
+            uploads: await Promise.all(trial.issued.map((upload) => finishedUpload(cloud, upload.uploadId))),
           })),
         );
       },
