@@ -2,7 +2,6 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import shipped from '../../data/programme-2024.json';
 import {
   clearProgrammeCache,
-  defaultProgramme,
   getProgrammeVersion,
   listProgrammeVersions,
   loadProgramme,
@@ -45,6 +44,12 @@ afterEach(() => {
 
 describe('programme store against DynamoDB Local: defaults and seeding', () => {
   it('serves the shipped 2024 programme at version 0 until one is stored, and nothing for a year without one', async () => {
+    // Imported afresh so the module-level table of defaults is evaluated inside this test (mutation testing changes
+    // it; see docs/mutation-testing.md, "Module tables that survive").
+    vi.resetModules();
+    const { defaultProgramme, loadProgramme, loadProgrammeRecord, readProgramme } = await import(
+      '../../shared/adapters/programme-store'
+    );
     expect(defaultProgramme(2024)).toEqual(sample);
     expect(defaultProgramme(2045)).toBeUndefined();
     const record = await readProgramme(2024);

@@ -1,9 +1,10 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { dynamoClient } from '../../shared/adapters/aws-clients';
 import {
   getItem,
   getRegistration,
+  indexValues,
   putItem,
   registrationItem,
   TransactionRefused,
@@ -122,8 +123,8 @@ describe('registration store against DynamoDB Local: the stored registration', (
       new QueryCommand({
         TableName: STORE_TABLE,
         IndexName: 'byUnit',
-        KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :status)',
-        ExpressionAttributeValues: { ':pk': 'UNIT#2030#120000', ':status': 'nominated#' },
+        KeyConditionExpression: 'gsi1pk = :gsi1pk AND begins_with(gsi1sk, :status)',
+        ExpressionAttributeValues: { ...indexValues({ gsi1pk: 'UNIT#2030#120000' }), ':status': 'nominated#' },
       }),
     );
     const listed = (result.Items ?? []).map(toRegistration);
@@ -192,6 +193,8 @@ describe('registration store against DynamoDB Local: status changes', () => {
     )) as DomainError;
     expect(error.code).toBe('STATUS_CHANGED');
     expect(error.status).toBe(409);
+    // The reply tells the user to refresh and try again (docs/operations.md: someone else acted first).
+    expect(error.message).toContain('请刷新后重试');
     expect((await stored('R-STALE')).status).toBe('withdrawn');
     expect(await history('R-STALE')).toEqual([]);
     expect(await counts(2030, '150000')).toBeUndefined();
@@ -316,7 +319,8 @@ describe('registration store against DynamoDB Local: status changes', () => {
     expect(refused.failedAt(0)).toBe(false);
     expect(refused.conflict).toBe(false);
     expect(refused.name).toBe('TransactionRefused');
-    expect(refused.message).toContain('ConditionalCheckFailed');
+    // DynamoDB's reason per item, in order: the registration, its history event, the class, the status counts.
+    expect(refused.message).toBe('transaction refused: None,None,ConditionalCheckFailed,None');
     expect((await stored('R-SIDE')).status).toBe('nominated');
     expect(await history('R-SIDE')).toEqual([]);
     expect(await counts(2030, '220000')).toBeUndefined();
@@ -381,5 +385,24 @@ describe('registration store against DynamoDB Local: updates without a status ch
     const record = registration('R-UPD3', '330000', 'nominated');
     // An attribute name DynamoDB cannot take (empty): a validation error, not a lost race.
     await expect(updateRegistration(record, { '': 1 })).rejects.not.toHaveProperty('code', 'STATUS_CHANGED');
+  });
+});
+
+describe('registration store against DynamoDB Local: module loaded afresh', () => {
+  it('uses the configured table, and a change of fields alone writes no status counts', async () => {
+    // Imported afresh so the module-level `table()` and `optional()` are evaluated inside this test (mutation testing
+    // changes them; see docs/mutation-testing.md, "Module tables that survive").
+    vi.resetModules();
+    const fresh = await import('../../shared/adapters/registration-store');
+    const record = registration('R-FRESH', '410000', 'assigned', { classNumber: 1 });
+    await fresh.putItem(fresh.registrationItem(record));
+    expect((await fresh.getItem({ pk: 'REG#R-FRESH', sk: 'REG' }))?.status).toBe('assigned');
+    await fresh.transitionRegistration(record, new Date('2030-09-06T00:00:00.000Z'), {
+      to: 'assigned',
+      by: 'staff:s1',
+      set: { classNumber: 2 },
+    });
+    expect((await fresh.getRegistration('R-FRESH'))?.classNumber).toBe(2);
+    expect(await counts(2030, '410000')).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { dynamoClient } from '../../shared/adapters/aws-clients';
 import {
   claimUpload,
@@ -159,5 +159,16 @@ describe('upload store against DynamoDB Local', () => {
     expect(listed.map((u) => u.uploadId)).not.toContain('f-one');
     await expect(forgetPendingUpload('f-missing')).rejects.toThrow();
     expect(await rawItem('f-missing')).toBeUndefined();
+  });
+
+  it('reads and writes the table the configuration names', async () => {
+    // Imported afresh so the module-level `table()` is evaluated inside this test (mutation testing changes it; see
+    // docs/mutation-testing.md, "Module tables that survive").
+    vi.resetModules();
+    const fresh = await import('../../shared/adapters/upload-store');
+    const record = upload('u-fresh', '2033-01-01T01:00:00.000Z');
+    await fresh.createUpload(record);
+    expect(await rawItem('u-fresh')).toMatchObject({ pk: 'UPLOAD#u-fresh', status: 'pending' });
+    expect(await fresh.getUpload('u-fresh')).toEqual(record);
   });
 });
