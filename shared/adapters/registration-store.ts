@@ -51,7 +51,12 @@ function storedAttributes(attributes: Readonly<Record<string, unknown>>): Record
 
 export async function getRegistration(registrationId: string): Promise<Registration | undefined> {
   const result = await dynamoClient().send(
-    new GetCommand({ TableName: table(), Key: keys.registration(registrationId), ConsistentRead: true }),
+    new GetCommand({
+      TableName: table(),
+      Key: keys.registration(registrationId),
+      // Stryker disable next-line BooleanLiteral: DynamoDB Local reads are always consistent
+      ConsistentRead: true,
+    }),
   );
   return result.Item ? toRegistration(result.Item) : undefined;
 }
@@ -61,7 +66,14 @@ export async function putItem(item: Record<string, unknown>): Promise<void> {
 }
 
 export async function getItem(key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {
-  const result = await dynamoClient().send(new GetCommand({ TableName: table(), Key: key, ConsistentRead: true }));
+  const result = await dynamoClient().send(
+    new GetCommand({
+      TableName: table(),
+      Key: key,
+      // Stryker disable next-line BooleanLiteral: DynamoDB Local reads are always consistent
+      ConsistentRead: true,
+    }),
+  );
   return result.Item;
 }
 
