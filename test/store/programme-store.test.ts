@@ -342,10 +342,10 @@ describe('programme store against DynamoDB Local: saved versions', () => {
     // A cursor is good for its caller and its year only.
     await expect(
       listProgrammeVersions(2060, { limit: 2, caller: 'staff:s2', cursor: first.next ?? undefined }),
-    ).rejects.toThrow();
+    ).rejects.toMatchObject({ code: 'INVALID_CURSOR', status: 400 });
     await expect(
       listProgrammeVersions(2061, { limit: 2, caller: 'staff:s1', cursor: first.next ?? undefined }),
-    ).rejects.toThrow();
+    ).rejects.toMatchObject({ code: 'INVALID_CURSOR', status: 400 });
     expect((await listProgrammeVersions(2062, { limit: 2, caller: 'staff:s1' })).items).toEqual([]);
   });
 

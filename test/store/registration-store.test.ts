@@ -115,6 +115,17 @@ describe('registration store against DynamoDB Local: the stored registration', (
     expect(item).not.toHaveProperty('gsi2sk');
   });
 
+  it('shows no masked email for a trainee who gave none', async () => {
+    await putItem(
+      registrationItem(registration('R-NOMAIL', '110000', 'nominated', { trainee: { ...trainee, email: '' } })),
+    );
+    expect((await stored('R-NOMAIL')).masked).toEqual({
+      idNumber: '110105********002X',
+      mobile: '138****5678',
+      email: '',
+    });
+  });
+
   it('lists a unit’s registrations from its index with the masked details only', async () => {
     await putItem(registrationItem(registration('R-LIST1', '120000', 'nominated')));
     await putItem(registrationItem(registration('R-LIST2', '120000', 'assigned', { classNumber: 1 })));
