@@ -51,12 +51,7 @@ function storedAttributes(attributes: Readonly<Record<string, unknown>>): Record
 
 export async function getRegistration(registrationId: string): Promise<Registration | undefined> {
   const result = await dynamoClient().send(
-    new GetCommand({
-      TableName: table(),
-      Key: keys.registration(registrationId),
-      // Stryker disable next-line BooleanLiteral: DynamoDB Local reads are always consistent
-      ConsistentRead: true,
-    }),
+    new GetCommand({ TableName: table(), Key: keys.registration(registrationId), ConsistentRead: true }),
   );
   return result.Item ? toRegistration(result.Item) : undefined;
 }
