@@ -203,3 +203,43 @@ describe('loose dates (docs/domain-rules.md, "Dates"), from a fresh module', () 
     expect(parseLooseDate(text)).toBe(expected);
   });
 });
+
+describe('text normalisation patterns, from a fresh module', () => {
+  const freshNormalise = async () => {
+    vi.resetModules();
+    return import('../../../shared/domain/registration/normalise-text');
+  };
+
+  it('drops the zero-width characters (U+200B–U+200D, U+2060, U+FEFF) and nothing else', async () => {
+    const { normaliseText, tidyText } = await freshNormalise();
+    for (const invisible of ['\u200b', '\u200c', '\u200d', '\u2060', '\ufeff']) {
+      expect(normaliseText(`张${invisible}三${invisible}`), JSON.stringify(invisible)).toBe('张三');
+      expect(tidyText(`${invisible}张${invisible}${invisible}三`), JSON.stringify(invisible)).toBe('张三');
+    }
+    // Their neighbours U+200E and U+2061 are kept.
+    expect(normaliseText('张\u2061三\u200e')).toBe('张\u2061三\u200e');
+  });
+
+  it('collapses any run of whitespace, no-break and ideographic spaces to one space, and trims', async () => {
+    const { normaliseText, tidyText, withoutSpaces } = await freshNormalise();
+    for (const text of ['a  b', 'a\t\tb', 'a\n \r\nb', 'a\u00a0\u00a0b', 'a\u3000\u3000b', 'a \u00a0\u3000\tb']) {
+      expect(tidyText(` ${text}\u00a0`), JSON.stringify(text)).toBe('a b');
+      expect(normaliseText(`\u3000${text} `), JSON.stringify(text)).toBe('a b');
+      expect(withoutSpaces(`\u00a0${text}\u3000`), JSON.stringify(text)).toBe('ab');
+    }
+    expect(tidyText('ab')).toBe('ab');
+  });
+
+  it('removes spaces between Chinese characters in names (U+3400–U+9FFF, U+F900–U+FAFF), every run of them', async () => {
+    const { normalisePersonName } = await freshNormalise();
+    expect(normalisePersonName('张  三  丰')).toBe('张三丰');
+    expect(normalisePersonName('㐀 䶵 一 龥 \u9fff')).toBe('㐀䶵一龥\u9fff');
+    expect(normalisePersonName('豈 \ufaff')).toBe('豈\ufaff');
+    expect(normalisePersonName('張 三')).toBe('張三');
+    // Not between two Chinese characters: kept.
+    expect(normalisePersonName('John  Smith')).toBe('John Smith');
+    expect(normalisePersonName('阿不都 · 热合曼')).toBe('阿不都 · 热合曼');
+    expect(normalisePersonName('张 A')).toBe('张 A');
+    expect(normalisePersonName('ㄅ 张')).toBe('ㄅ 张');
+  });
+});
