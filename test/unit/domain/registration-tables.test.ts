@@ -243,3 +243,66 @@ describe('text normalisation patterns, from a fresh module', () => {
     expect(normalisePersonName('ㄅ 张')).toBe('ㄅ 张');
   });
 });
+
+describe('the form columns (docs/domain-rules.md, "The forms"), from a fresh module', () => {
+  it('lists 附件4’s columns in the form’s order, which are required and the documented limits', async () => {
+    vi.resetModules();
+    const { fieldsOf, FORM_TITLES } = await import('../../../shared/domain/registration/form-fields');
+    const trainee = fieldsOf('trainee');
+    expect(FORM_TITLES.trainee).toBe('附件4 学员报名表');
+    expect(trainee.map((f) => f.header)).toEqual([
+      '姓名',
+      '性别',
+      '民族',
+      '出生日期',
+      '身份证号',
+      '政治面貌',
+      '学历',
+      '企业名称',
+      '统一社会信用代码',
+      '职务',
+      '是否企业一把手',
+      '企业类型',
+      '所属行业',
+      '职工人数',
+      '上年度营业收入（万元）',
+      '手机号码',
+      '电子邮箱',
+      '意向期次',
+      '自愿参训声明',
+      '无违法违规记录声明',
+      '备注',
+    ]);
+    expect(trainee.filter((f) => !f.required).map((f) => f.header)).toEqual([
+      '职工人数',
+      '上年度营业收入（万元）',
+      '意向期次',
+      '备注',
+    ]);
+    const limit = (header: string) => trainee.find((f) => f.header === header)?.maxLength;
+    expect([limit('姓名'), limit('民族'), limit('企业名称'), limit('职务'), limit('所属行业')]).toEqual([
+      50, 20, 100, 50, 50,
+    ]);
+    expect([limit('电子邮箱'), limit('备注')]).toEqual([254, 500]);
+    // A column given no aliases has none, and every column has a limit.
+    expect(trainee.find((f) => f.header === '性别')?.aliases).toEqual([]);
+    expect(trainee.every((f) => f.maxLength > 0)).toBe(true);
+  });
+
+  it('lists 附件3’s columns: 单位名称, 单位代码, 联系人, 职务, 手机号码, 办公电话, 电子邮箱, 推荐人数, 备注', async () => {
+    vi.resetModules();
+    const { fieldsOf, FORM_TITLES } = await import('../../../shared/domain/registration/form-fields');
+    expect(FORM_TITLES.unit).toBe('附件3 推荐单位信息表');
+    expect(fieldsOf('unit').map((f) => f.header)).toEqual([
+      '单位名称',
+      '单位代码',
+      '联系人',
+      '职务',
+      '手机号码',
+      '办公电话',
+      '电子邮箱',
+      '推荐人数',
+      '备注',
+    ]);
+  });
+});
