@@ -186,6 +186,8 @@ describe('RowChecker', () => {
       '\ud800\ue000a', // a high one before a character just above the low range: three
       '\ud800\udbffa', // two high ones: three
       'ab\ud800', // a high one at the end: three
+      '\udc00\udc00\udc00', // three low ones: three
+      '\ue000\udc00a', // a character just above the high range before a low one: three
     ];
     for (const text of cases) {
       expect(Array.from(text).length, JSON.stringify(text)).toBe(3);

@@ -133,12 +133,14 @@ describe('validateUnitRow: unit code and name', () => {
 
 describe('validateUnitRow: contacts and count', () => {
   it.each([
-    [{ mobile: '010-68205000' }, 'MOBILE_FORMAT@mobile (B)'],
-    [{ officePhone: '68205' }, 'PHONE_FORMAT@officePhone (B)'],
-    [{ email: 'contact.example.gov.cn' }, 'EMAIL_FORMAT@email (B)'],
-  ])('%o → %s, and no record', (patch, finding) => {
+    [{ mobile: '010-68205000' }, 'MOBILE_FORMAT@mobile (B)', '手机号码'],
+    [{ officePhone: '68205' }, 'PHONE_FORMAT@officePhone (B)', '办公电话'],
+    [{ email: 'contact.example.gov.cn' }, 'EMAIL_FORMAT@email (B)', '电子邮箱'],
+  ])('%o → %s, naming the column %s, and no record', (patch, finding, column) => {
     expect(codesOf(patch)).toEqual([finding]);
-    expect(validateUnitRow({ ...validUnit(), ...patch }, location).record).toBeNull();
+    const result = validateUnitRow({ ...validUnit(), ...patch }, location);
+    expect(result.record).toBeNull();
+    expect(result.findings[0]?.message).toContain(column);
   });
 
   it.each<[unknown, number]>([
@@ -164,6 +166,7 @@ describe('validateUnitRow: contacts and count', () => {
           severity: 'error',
           column: 'recommendedCount (B)',
           value: String(recommendedCount),
+          message: expect.stringContaining('推荐人数'),
         }),
       ]);
       expect(result.record).toBeNull();
