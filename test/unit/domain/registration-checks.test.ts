@@ -13,8 +13,10 @@ import {
   parseClassNumber,
   parseCount,
   parseGender,
+  excelSerialToDate,
   parseLooseDate,
   parseYesNo,
+  programmeDate,
   splitCategories,
 } from '../../../shared/domain/registration/index';
 
@@ -65,6 +67,35 @@ describe('parseLooseDate', () => {
     [12, null],
     [new Date(Number.NaN), null],
   ])('%o → %s', (input, output) => expect(parseLooseDate(input)).toBe(output));
+
+  it('takes years 1900 to 2100 only', () => {
+    expect(parseLooseDate('1899-12-31')).toBeNull();
+    expect(parseLooseDate('1900-01-01')).toBe('1900-01-01');
+    expect(parseLooseDate('2100-12-31')).toBe('2100-12-31');
+    expect(parseLooseDate('2101-01-01')).toBeNull();
+    expect(parseLooseDate(new Date(Date.UTC(1899, 11, 31)))).toBeNull();
+    expect(parseLooseDate(new Date(Date.UTC(1900, 0, 1)))).toBe('1900-01-01');
+  });
+
+  it('reads Excel serials from 61 (1900-03-01): Excel counts a 29 February 1900 that never was', () => {
+    // Serial 60 is Excel's 1900-02-29; 61 is 1 March 1900, counted from 1899-12-30 (25,569 is 1970-01-01).
+    expect(excelSerialToDate(60)).toBeNull();
+    expect(excelSerialToDate(2)).toBeNull();
+    expect(excelSerialToDate(61)).toBe('1900-03-01');
+    expect(excelSerialToDate(25_569)).toBe('1970-01-01');
+    expect(excelSerialToDate(25_569.75)).toBe('1970-01-01');
+    expect(excelSerialToDate(Number.NaN)).toBeNull();
+    expect(excelSerialToDate(Number.POSITIVE_INFINITY)).toBeNull();
+  });
+});
+
+describe('programmeDate: the calendar day in Beijing (UTC+8)', () => {
+  it.each([
+    ['2024-08-31T15:59:59.999Z', '2024-08-31'],
+    ['2024-08-31T16:00:00.000Z', '2024-09-01'],
+    ['2024-08-31T00:00:00.000Z', '2024-08-31'],
+    ['2024-12-31T16:00:00.000Z', '2025-01-01'],
+  ])('%s → %s', (instant, day) => expect(programmeDate(new Date(instant))).toBe(day));
 });
 
 describe('contact details', () => {
