@@ -1,8 +1,9 @@
 import ExcelJS from 'exceljs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Registration } from '../../../shared/domain/trainee-registration';
-import { signInRowOf } from '../../../shared/forms/index';
+import { type SignInRow, signInRowOf } from '../../../shared/forms/index';
 import {
+  firstClass,
   loadWorkbook,
   positionIn,
   programme,
@@ -165,5 +166,222 @@ describe('the printable sign-in sheet', () => {
 
   it('uses the programme as shipped, which is sample data', () => {
     expect(programme.sampleData).toBe(true);
+  });
+});
+
+describe('a roster entry with gaps', () => {
+  it('skips empty attendance and leave entries and keeps the code of a unit it does not know', () => {
+    const registration = {
+      registrationId: registrationIdOf(9, '999999'),
+      unit: '999999',
+      trainee: { name: '赵六', enterpriseName: '示例有限公司', position: '经理' },
+      attendance: { '1': null, '2': { status: 'absent', recordedBy: 'h', recordedAt: '2024-09-23T14:00:00+08:00' } },
+      leave: {
+        '3': null,
+        '5': { reason: '事假', unit: '999999', grantedBy: 'u', grantedAt: '2024-09-20T09:00:00+08:00' },
+      },
+    } as unknown as Registration;
+    expect(signInRowOf(registration)).toEqual({
+      registrationId: registration.registrationId,
+      name: '赵六',
+      unitName: '999999',
+      enterpriseName: '示例有限公司',
+      position: '经理',
+      leave: [5],
+      recorded: { 2: 'absent' },
+    });
+  });
+});
+
+/**
+ * The sheet as printed and as opened in Excel: merged title lines, fonts, fills, borders, text formats, the drop-down's
+ * messages, the legend and signature lines, freezing and page setup. Expected values are the sheet a host should get
+ * (A4 landscape, the header on a blue fill, granted leave greyed out, the 报名编号 column small and unwrapped), written
+ * by hand.
+ *
+ * The builder is imported afresh inside each test (vi.resetModules): its border and fill styles are module-level
+ * constants, which a module loaded before a mutant is switched on would keep (see "hybrid" in
+ * docs/mutation-testing.md).
+ */
+async function freshSheet(
+  trainees: readonly SignInRow[],
+  options: { sampleData?: boolean; sessions?: typeof SESSIONS; trainingClass?: typeof firstClass } = {},
+) {
+  vi.resetModules();
+  const { buildSignInSheet } = await import('../../../shared/forms/sign-in-sheet');
+  const data = await buildSignInSheet({
+    programme: { ...programme, sampleData: options.sampleData ?? true },
+    trainingClass: options.trainingClass ?? firstClass,
+    sessions: options.sessions ?? SESSIONS,
+    trainees,
+  });
+  const workbook = await loadWorkbook(data);
+  const sheet = workbook.worksheets[0];
+  if (!sheet) throw new Error('no sheet');
+  return { workbook, sheet };
+}
+
+const THIN_BLACK = { style: 'thin', color: { argb: 'FF000000' } };
+const BOXED = { top: THIN_BLACK, left: THIN_BLACK, bottom: THIN_BLACK, right: THIN_BLACK };
+
+describe('the printable sign-in sheet, cell by cell', () => {
+  it('merges the title lines across the 6 fixed and 8 session columns (A:N) and sets their fonts', async () => {
+    const { workbook, sheet } = await freshSheet(signInRows(1));
+    expect(workbook.creator).toBe('领军人才培训管理系统');
+    expect(workbook.created?.toISOString()).toBe('2024-09-22T16:00:00.000Z'); // 9月23日 0:00 Beijing time
+    const merges = (sheet.model as unknown as { merges: string[] }).merges;
+    expect(merges).toEqual(expect.arrayContaining(['A1:N1', 'A2:N2', 'A3:N3']));
+    const title = sheet.getRow(1);
+    expect(title.height).toBe(30);
+    expect(title.getCell(1).font).toMatchObject({ bold: true, size: 16 });
+    expect(title.getCell(1).alignment).toMatchObject({ vertical: 'middle', horizontal: 'center', wrapText: true });
+    expect(sheet.getRow(2).height).toBe(20);
+    expect(sheet.getRow(2).getCell(1).font?.size).toBe(11);
+    expect(sheet.getRow(2).getCell(1).font?.bold).toBeFalsy();
+    expect(sheet.getRow(3).getCell(1).font).toMatchObject({ bold: true, size: 11, color: { argb: 'FFC00000' } });
+  });
+
+  it('gives the columns room: the 23-character 报名编号, enterprise names, a tick or a short signature', async () => {
+    const { sheet } = await freshSheet(signInRows(1));
+    const width = (column: number) => sheet.getColumn(column).width ?? 0;
+    expect(width(1)).toBeLessThanOrEqual(6);
+    expect(width(2)).toBeGreaterThanOrEqual(22);
+    expect(width(5)).toBeGreaterThanOrEqual(20);
+    for (let column = 7; column <= 14; column++) expect(width(column), String(column)).toBeGreaterThanOrEqual(12);
+  });
+
+  it('boxes the header on a blue fill, bold, session headers a size smaller', async () => {
+    const { sheet } = await freshSheet(signInRows(1));
+    const at = positionIn(sheet);
+    const header = sheet.getRow(at.headerRow);
+    expect(header.height).toBe(48);
+    for (let column = 1; column <= 14; column++) {
+      const cell = header.getCell(column);
+      expect(cell.font, String(column)).toMatchObject({ bold: true, size: column <= 6 ? 10 : 9 });
+      expect(cell.fill, String(column)).toEqual({ type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDDEBF7' } });
+      expect(cell.border, String(column)).toEqual(BOXED);
+      expect(cell.alignment, String(column)).toMatchObject({
+        vertical: 'middle',
+        horizontal: 'center',
+        wrapText: true,
+      });
+    }
+    expect(String(header.getCell(7).value)).toBe('第1场 第1天上午\n（9月23日）');
+  });
+
+  it('boxes every trainee cell; 报名编号 small and unwrapped, text columns as text, leave greyed and italic', async () => {
+    const [first] = signInRows(1);
+    if (!first) throw new Error('no row');
+    const { sheet } = await freshSheet([{ ...first, leave: [2], recorded: { 1: 'present' } }]);
+    const at = positionIn(sheet);
+    const row = sheet.getRow(at.headerRow + 1);
+    expect(row.height).toBe(30);
+    for (let column = 1; column <= 14; column++) {
+      const cell = row.getCell(column);
+      const label = `column ${column}`;
+      expect(cell.border, label).toEqual(BOXED);
+      const centred = column === 1 || column > 6;
+      expect(cell.alignment, label).toMatchObject({ vertical: 'middle', horizontal: centred ? 'center' : 'left' });
+      expect(Boolean(cell.alignment?.wrapText), label).toBe(column !== 2);
+      expect(cell.numFmt === '@', label).toBe(column >= 2 && column <= 6);
+      if (column === 8) {
+        expect(cell.value).toBe('请假（已批准）');
+        expect(cell.fill, label).toEqual({ type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFEDEDED' } });
+        expect(cell.font, label).toMatchObject({ size: 9, italic: true });
+      } else {
+        expect(cell.fill?.type === 'pattern' && cell.fill.pattern, label).not.toBe('solid');
+        expect(cell.font?.size, label).toBe(column === 2 ? 8 : 10);
+        expect(Boolean(cell.font?.italic), label).toBe(false);
+      }
+    }
+    expect(row.getCell(7).value).toBe('出勤');
+  });
+
+  it('explains the drop-down: a stop with the three marks, leave only through the unit', async () => {
+    const { sheet } = await freshSheet(signInRows(2));
+    const at = positionIn(sheet);
+    const model = (sheet as unknown as WithValidations).dataValidations.model;
+    expect(model[`G${at.headerRow + 1}`]).toEqual({
+      type: 'list',
+      allowBlank: true,
+      formulae: ['"出勤,迟到,缺勤"'],
+      showErrorMessage: true,
+      errorStyle: 'stop',
+      errorTitle: '签到状态',
+      error: '请从下拉列表中选择：出勤、迟到、缺勤。请假由学员所在单位办理，不在本表填写。',
+      showInputMessage: true,
+      promptTitle: '签到状态',
+      prompt: '出勤 / 迟到 / 缺勤；未到场请选缺勤。',
+    });
+    expect(model[`N${at.headerRow + 2}`]?.type).toBe('list');
+    expect(model[`F${at.headerRow + 1}`]).toBeUndefined();
+    expect(model[`G${at.headerRow}`]).toBeUndefined();
+    expect(model[`G${at.headerRow + 3}`]).toBeUndefined();
+  });
+
+  it('has no drop-down when there is nobody on the roster or no session', async () => {
+    const nobody = await freshSheet([]);
+    expect(Object.keys((nobody.sheet as unknown as WithValidations).dataValidations.model)).toEqual([]);
+    const noSession = await freshSheet(signInRows(2), { sessions: [] });
+    expect(Object.keys((noSession.sheet as unknown as WithValidations).dataValidations.model)).toEqual([]);
+  });
+
+  it('leaves a blank line, then the legend and the signature line, both left-aligned', async () => {
+    const { sheet } = await freshSheet(signInRows(2));
+    const at = positionIn(sheet);
+    const blank = sheet.getRow(at.headerRow + 3);
+    expect(blank.getCell(1).value).toBeNull();
+    const legend = sheet.getRow(at.headerRow + 4);
+    expect(legend.getCell(1).value).toBe(
+      '填写说明：每场在对应列选择或填写「出勤」「迟到」或「缺勤」；「请假（已批准）」为学员所在地方中小企业主管部门已办理的请假，' +
+        '请勿改动。请假只能由学员所在单位办理，在本表中填写“请假”不作准假，按未签到处理；未签到的场次视为缺勤。' +
+        '填好后由承办机构或培训管理人员在系统中上传（POST /uploads，表格类型 form 为 "attendance"，期次 classNumber 为 1），' +
+        '请保留本表的表头和报名编号列。',
+    );
+    expect(legend.height).toBe(54);
+    expect(legend.getCell(1).font?.size).toBe(9);
+    expect(legend.getCell(1).alignment).toMatchObject({ vertical: 'top', horizontal: 'left', wrapText: true });
+    const signature = sheet.getRow(at.headerRow + 5);
+    expect(signature.getCell(1).value).toBe(
+      '承办机构（盖章）：　　　　　　　　　　　　考勤负责人（签字）：　　　　　　　　　　　　日期：　　　　年　　月　　日',
+    );
+    expect(signature.height).toBe(32);
+    expect(signature.getCell(1).font?.size).toBe(11);
+    expect(signature.getCell(1).alignment).toMatchObject({ vertical: 'bottom', horizontal: 'left' });
+    expect(signature.getCell(1).alignment?.wrapText).toBeFalsy();
+    const merges = (sheet.model as unknown as { merges: string[] }).merges;
+    expect(merges).toEqual(expect.arrayContaining([`A${legend.number}:N${legend.number}`]));
+    expect(sheet.rowCount).toBe(signature.number);
+  });
+
+  it('freezes names and header, prints the roster to the signature line, centred, with page numbers', async () => {
+    const { sheet } = await freshSheet(signInRows(2));
+    const at = positionIn(sheet);
+    expect(sheet.views[0]).toMatchObject({
+      state: 'frozen',
+      xSplit: 3,
+      ySplit: at.headerRow,
+      topLeftCell: `D${at.headerRow + 1}`,
+    });
+    expect(sheet.pageSetup.horizontalCentered).toBe(true);
+    expect(sheet.pageSetup.printArea).toBe(`A1:N${at.headerRow + 5}`);
+    expect(sheet.pageSetup.margins).toEqual({ left: 0.4, right: 0.4, top: 0.5, bottom: 0.6, header: 0.3, footer: 0.3 });
+    expect(sheet.headerFooter.oddFooter).toBe('&C第 &P 页，共 &N 页');
+  });
+
+  it('writes both years of a class that runs into the new year', async () => {
+    const { sheet } = await freshSheet(signInRows(1), {
+      trainingClass: { ...firstClass, startDate: '2024-12-30', endDate: '2025-01-02' },
+    });
+    expect(String(sheet.getCell('A2').value)).toContain('日期：2024年12月30日至2025年1月2日（共 8 场）');
+  });
+
+  it('leaves text alone unless it starts like a formula', async () => {
+    vi.resetModules();
+    const { inertText } = await import('../../../shared/forms/sign-in-sheet');
+    expect(inertText('北京示例科技有限公司')).toBe('北京示例科技有限公司');
+    expect(inertText('A=B 有限公司')).toBe('A=B 有限公司');
+    expect(inertText('=1+1')).toBe("'=1+1");
+    expect(inertText('-1')).toBe("'-1");
   });
 });
