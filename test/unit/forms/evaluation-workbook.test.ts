@@ -233,6 +233,21 @@ describe('the evaluation workbook: 逐份评价', () => {
     ]);
   });
 
+  it('a lower first score comes first whatever the later scores and comments, in any input order', async () => {
+    const low = answer([2, 5, 5, 5], { course: 'Z' });
+    const high = answer([3, 1, 1, 1], { course: 'A' });
+    for (const responses of [
+      [low, high],
+      [high, low],
+    ]) {
+      const sheet = sheetOf(await build(responses, 2), '逐份评价');
+      expect([2, 3].map((row) => valuesOf(sheet.getRow(row)).slice(1, 6))).toEqual([
+        [2, 5, 5, 5, 'Z'],
+        [3, 1, 1, 1, 'A'],
+      ]);
+    }
+  });
+
   it('borders every cell, wraps and formats as text only the comment columns, freezes the header', async () => {
     const sheet = sheetOf(await build(THREE_ANSWERS, 4), '逐份评价');
     for (let column = 1; column <= 10; column++) {

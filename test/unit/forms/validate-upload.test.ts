@@ -10,6 +10,7 @@ import {
   traineeWorkbook,
   UNIT_HEADERS,
   unitRow,
+  unzipEntries,
 } from '../../fixtures/spreadsheet-files';
 import { buildZip } from '../../fixtures/zip-builder';
 
@@ -199,6 +200,26 @@ describe('rows', () => {
     });
     expect(report.units.map((unit) => unit.contactName)).toEqual(['王五']);
     expect(report.valid).toBe(false);
+  });
+});
+
+describe('only the sheet with the form is read', () => {
+  it('a damaged sheet after the form’s sheet does not make the file unreadable', async () => {
+    const data = await buildXlsx([
+      { name: '学员报名表', headers: TRAINEE_HEADERS, rows: [traineeRow(validTrainee(1))] },
+      { name: '草稿', headers: ['说明'], rows: [['x'], ['y']] },
+    ]);
+    // The second sheet's XML cut off mid-row: reading it would fail.
+    const damaged = buildZip(
+      (await unzipEntries(data)).map((entry) =>
+        entry.name === 'xl/worksheets/sheet2.xml'
+          ? { name: entry.name, data: entry.data.toString('utf8').replace('</sheetData>', '<row><c>') }
+          : entry,
+      ),
+    );
+    const report = await validateUpload(damaged, 'a.xlsx', options);
+    expect(report).toMatchObject({ findings: [], rows: 1, valid: true, unreadable: false, sheet: '学员报名表' });
+    expect(report.trainees).toHaveLength(1);
   });
 });
 
