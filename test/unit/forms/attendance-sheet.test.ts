@@ -1,5 +1,5 @@
 import type ExcelJS from 'exceljs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ATTENDANCE_SHEET_FINDING_CODES, FORM_FINDING_CODES } from '../../../shared/domain/registration/index';
 import { readAttendanceMark, readAttendanceSheet } from '../../../shared/forms/index';
 import { BAD_FILES } from '../../fixtures/hostile-files';
@@ -496,5 +496,28 @@ describe('the words of each finding, as the clerk reads them', () => {
     expect(over.findings.map((f) => [f.code, f.severity, f.file, f.sheet])).toEqual([
       ['TOO_MANY_ROWS', 'error', 'x.csv', 'x'],
     ]);
+  });
+});
+
+describe('the module-level helpers (fresh import, so a mutated helper is the one read: see docs/mutation-testing.md)', () => {
+  it('cuts a shown value at 60 characters, labels columns with their letter, and names the half-day', async () => {
+    vi.resetModules();
+    const fresh = await import('../../../shared/forms/attendance-sheet');
+    const report = await fresh.readAttendanceSheet(
+      buildCsv(
+        ['报名编号', '第6场'],
+        [
+          [T1, '出勤'],
+          [T2, `${'打'.repeat(60)}卡`],
+        ],
+      ),
+      'x.csv',
+      { sessions: SESSIONS, now: DAY_TWO_EVENING },
+    );
+    expect(report.findings.map((f) => [f.column, f.value])).toEqual([
+      ['第6场 第3天下午（9月25日） (B)', '出勤'],
+      ['第6场 第3天下午（9月25日） (B)', `${'打'.repeat(60)}…`],
+    ]);
+    expect(report.findings[0]?.message).toContain('该场（2024-09-25 下午）尚未开始');
   });
 });

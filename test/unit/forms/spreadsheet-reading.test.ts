@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FileProblemError } from '../../../shared/forms/file-problem';
 import {
   HEADER_SEARCH_ROWS,
@@ -124,5 +124,24 @@ describe('what a clerk sees in an ExcelJS cell', () => {
     ['an infinite number', Number.POSITIVE_INFINITY, null],
   ])('%s', (_title, value, expected) => {
     expect(toCellValue(value)).toEqual(expected);
+  });
+});
+
+describe('the module-level helpers (fresh import, so a mutated helper is the one read: see docs/mutation-testing.md)', () => {
+  it('names a CSV sheet after the file, tells empty cells, and words the row limit', async () => {
+    vi.resetModules();
+    const fresh = await import('../../../shared/forms/spreadsheet-reading');
+    const names: string[] = [];
+    await fresh.readSpreadsheet(buildCsv(['a'], [['b']]), 'D:\\报名\\附件4.csv', DEFAULT_UPLOAD_LIMITS, {
+      read: async (sheets) => {
+        for await (const sheet of sheets) names.push(sheet.name);
+      },
+      unreadable: () => undefined,
+    });
+    expect(names).toEqual(['附件4']);
+    expect([fresh.isEmptyCell(' '), fresh.isEmptyCell('a'), fresh.isEmptyCell(null)]).toEqual([true, false, true]);
+    expect(fresh.tooManyRowsProblem(5, 7).message).toBe(
+      '数据超过 5 行（第 7 行起超出），请删除空行、示例行或拆分为多个文件后上传。',
+    );
   });
 });
