@@ -94,6 +94,7 @@ export async function findHeaderRow<H>(
     const header = detect(next.value.cells);
     if (header !== undefined) return { header, headerRow: next.value, rows };
   }
+  // Stryker disable next-line OptionalChaining: every row stream is an async generator (csv-reader, xlsx-reader), which always has return()
   await rows.return?.();
   return undefined;
 }

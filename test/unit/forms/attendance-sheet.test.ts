@@ -1,5 +1,5 @@
 import type ExcelJS from 'exceljs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ATTENDANCE_SHEET_FINDING_CODES, FORM_FINDING_CODES } from '../../../shared/domain/registration/index';
 import { readAttendanceMark, readAttendanceSheet } from '../../../shared/forms/index';
 import { BAD_FILES } from '../../fixtures/hostile-files';
@@ -340,5 +340,184 @@ describe('hostile and broken files end as one file-level finding', () => {
     expect(report.unreadable).toBe(true);
     expect(report.cells).toEqual([]);
     expect(performance.now() - started).toBeLessThan(5000);
+  });
+});
+
+describe('the words of each finding, as the clerk reads them', () => {
+  const read = (headers: readonly string[], rows: readonly (readonly unknown[])[], options = {}) =>
+    readAttendanceSheet(buildCsv(headers, rows as never), 'x.csv', {
+      sessions: SESSIONS,
+      now: AFTER_CLASS,
+      ...options,
+    });
+
+  it('cuts a long unreadable mark to 60 characters with an ellipsis, and leaves one of 60 whole', async () => {
+    const long = `${'打'.repeat(60)}卡`;
+    const exact = '打'.repeat(60);
+    const report = await read(['报名编号', '第1场', '第2场'], [[T1, long, exact]]);
+    expect(report.findings.map((f) => f.value)).toEqual([`${'打'.repeat(60)}…`, exact]);
+    expect(report.findings[0]?.message).toBe(
+      `第 2 行「第1场 第1天上午（9月23日） (B)」填写的「${'打'.repeat(60)}…」无法识别，本格未登记。请填写 出勤、迟到、缺勤 之一（可用下拉列表）；未到场请填缺勤。`,
+    );
+  });
+
+  it('says a remark is too long, not that the mark is unknown', async () => {
+    const report = await read(['报名编号', '第1场'], [[T1, `迟到 ${'堵车'.repeat(101)}`]]);
+    expect(report.findings[0]?.message).toBe(
+      '第 2 行「第1场 第1天上午（9月23日） (B)」的备注超过 200 字，本格未登记。请缩短备注后重新上传。',
+    );
+  });
+
+  it('names the date and the half-day of a session not yet held', async () => {
+    const report = await read(['报名编号', '第5场', '第6场'], [[T1, '出勤', '出勤']], { now: DAY_TWO_EVENING });
+    expect(report.findings.map((f) => f.message)).toEqual([
+      '第 2 行「第5场 第3天上午（9月25日） (B)」：该场（2024-09-25 上午）尚未开始，不能登记签到。请清空该单元格，或在该场当天及以后再上传。',
+      '第 2 行「第6场 第3天下午（9月25日） (C)」：该场（2024-09-25 下午）尚未开始，不能登记签到。请清空该单元格，或在该场当天及以后再上传。',
+    ]);
+  });
+
+  it('tells an empty 报名编号 from an altered one', async () => {
+    const report = await read(
+      ['报名编号', '第1场'],
+      [
+        ['', '出勤'],
+        ['R2024-XYZ', '出勤'],
+      ],
+    );
+    expect(report.findings.map((f) => [f.message, f.value])).toEqual([
+      [
+        '第 2 行「报名编号」为空，本行签到未登记。请填写该学员在系统签到表中的报名编号；不在本期名单上的学员不能通过签到表登记。',
+        undefined,
+      ],
+      [
+        '第 3 行「报名编号」「R2024-XYZ」不是有效的报名编号（应如 R2024-110000-0123456789ABCDEF），本行签到未登记。请从系统导出的签到表中复制，不要修改报名编号列。',
+        'R2024-XYZ',
+      ],
+    ]);
+  });
+
+  it('ignores 第9场 and 第10场 (this class has 8), and a second 第1场, saying why; a header merely containing 第9场 is no session', async () => {
+    const report = await read(
+      ['报名编号', '第1场', '第9场', '第10场', '第1场 重复', '备注第9场'],
+      [[T1, '出勤', '出勤', '出勤', '缺勤', '出勤']],
+    );
+    expect(report.findings.map((f) => [f.code, f.severity, f.row, f.column, f.message])).toEqual([
+      [
+        'SESSION_COLUMN_IGNORED',
+        'warning',
+        1,
+        '第9场 (C)',
+        '第 1 行表头「第9场」不是本期的场次（本期只有第 1–8 场），该列未读取。请核对表头后重新上传。',
+      ],
+      [
+        'SESSION_COLUMN_IGNORED',
+        'warning',
+        1,
+        '第10场 (D)',
+        '第 1 行表头「第10场」不是本期的场次（本期只有第 1–8 场），该列未读取。请核对表头后重新上传。',
+      ],
+      [
+        'SESSION_COLUMN_IGNORED',
+        'warning',
+        1,
+        '第1场 重复 (E)',
+        '第 1 行表头「第1场 重复」不是本期的场次（第1场已在前面的列中），该列未读取。请核对表头后重新上传。',
+      ],
+    ]);
+    expect(report.cells).toEqual([
+      { registrationId: T1, session: 1, status: 'present', row: 2, column: '第1场 第1天上午（9月23日） (B)' },
+    ]);
+  });
+
+  it('a header row with 报名编号 but no session: the finding names the sheet and the row', async () => {
+    const report = await read(['报名编号', '姓名'], [[T1, '学员1']]);
+    expect(report).toEqual({
+      file: 'x.csv',
+      sheet: 'x',
+      registrationIdColumn: null,
+      rows: 0,
+      unreadable: true,
+      cells: [],
+      grantedLeave: [],
+      findings: [
+        {
+          code: 'HEADER_MISSING',
+          severity: 'error',
+          file: 'x.csv',
+          sheet: 'x',
+          row: 1,
+          message: '第 1 行有「报名编号」，但找不到场次列（如「第1场 …」）。请上传系统导出的签到表，不要修改表头。',
+        },
+      ],
+    });
+  });
+
+  it('no header at all: one finding on no sheet', async () => {
+    const report = await read(['序号', '第1场'], [[1, '出勤']]);
+    expect(report.sheet).toBeNull();
+    expect(report.grantedLeave).toEqual([]);
+    expect(report.findings).toEqual([
+      {
+        code: 'HEADER_MISSING',
+        severity: 'error',
+        file: 'x.csv',
+        message:
+          '在文件的工作表中找不到含「报名编号」和场次列（第1场…）的表头行。请上传系统导出的签到表，不要删除表头和报名编号列。',
+      },
+    ]);
+  });
+
+  it('no data rows: an error on no row or column', async () => {
+    const report = await read(['报名编号', '第1场'], []);
+    expect(report.findings).toEqual([
+      {
+        code: 'NO_DATA_ROWS',
+        severity: 'error',
+        file: 'x.csv',
+        sheet: 'x',
+        message: '表头（第 1 行）下没有任何学员行。请上传系统导出并填写好的签到表。',
+      },
+    ]);
+    expect(Object.keys(report.findings[0] ?? {}).sort()).toEqual(['code', 'file', 'message', 'severity', 'sheet']);
+  });
+
+  it('takes exactly the row limit, and stops one row past it with nothing recorded', async () => {
+    const rows = [
+      [T1, '请假（已批准）'],
+      [T2, '出勤'],
+    ];
+    const atLimit = await read(['报名编号', '第1场'], rows, { limits: { maxRows: 2 } });
+    expect(atLimit.unreadable).toBe(false);
+    expect(atLimit.rows).toBe(2);
+    const over = await read(['报名编号', '第1场'], [...rows, [T3, '出勤']], { limits: { maxRows: 1 } });
+    expect(over.unreadable).toBe(true);
+    expect(over.grantedLeave).toEqual([]);
+    expect(over.cells).toEqual([]);
+    expect(over.findings.map((f) => [f.code, f.severity, f.file, f.sheet])).toEqual([
+      ['TOO_MANY_ROWS', 'error', 'x.csv', 'x'],
+    ]);
+  });
+});
+
+describe('the module-level helpers (fresh import, so a mutated helper is the one read: see docs/mutation-testing.md)', () => {
+  it('cuts a shown value at 60 characters, labels columns with their letter, and names the half-day', async () => {
+    vi.resetModules();
+    const fresh = await import('../../../shared/forms/attendance-sheet');
+    const report = await fresh.readAttendanceSheet(
+      buildCsv(
+        ['报名编号', '第6场'],
+        [
+          [T1, '出勤'],
+          [T2, `${'打'.repeat(60)}卡`],
+        ],
+      ),
+      'x.csv',
+      { sessions: SESSIONS, now: DAY_TWO_EVENING },
+    );
+    expect(report.findings.map((f) => [f.column, f.value])).toEqual([
+      ['第6场 第3天下午（9月25日） (B)', '出勤'],
+      ['第6场 第3天下午（9月25日） (B)', `${'打'.repeat(60)}…`],
+    ]);
+    expect(report.findings[0]?.message).toContain('该场（2024-09-25 下午）尚未开始');
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -67,5 +67,61 @@ describe('npm run validate', async () => {
   it('--form unit rejects a trainee form', async () => {
     const result = await run(ok, '--form', 'unit', '--json');
     expect(JSON.parse(result.out).findings[0].code).toBe('FORM_MISMATCH');
+  });
+});
+
+describe('npm run validate: arguments, each workbook built inside its test', () => {
+  const usageFirstLine = '用法：npm run validate -- <文件.xlsx|文件.csv> [--json] [--form trainee|unit]';
+  const okFile = async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'forms-cli-args-')), '附件3.xlsx');
+    writeFileSync(file, await traineeWorkbook([validTrainee(1)]));
+    return file;
+  };
+
+  it.each([
+    [['--form'], '--form 只能是 trainee 或 unit'],
+    [['--form', 'both'], '--form 只能是 trainee 或 unit'],
+    [['--programme'], '--programme 需要一个文件路径'],
+    [['--today'], '--today 需要形如 2024-08-24 的日期'],
+    [['--today', 'x2024-08-24'], '--today 需要形如 2024-08-24 的日期'],
+    [['--today', '2024-08-24x'], '--today 需要形如 2024-08-24 的日期'],
+    [['--bogus'], '未知参数 --bogus'],
+    [['a.xlsx', 'b.xlsx'], '一次只能校验一个文件'],
+  ])('%j: the reason, then the usage, exit 2', async (argv, reason) => {
+    const result = await run(...argv);
+    expect(result.code).toBe(2);
+    expect(result.out).toBe('');
+    expect(result.err.split('\n')[0]).toBe(reason);
+    expect(result.err.split('\n')[1]).toContain(usageFirstLine);
+  });
+
+  it('no file: the usage alone, exit 2', async () => {
+    const result = await run('--json');
+    expect(result.code).toBe(2);
+    expect(result.err.startsWith(usageFirstLine)).toBe(true);
+  });
+
+  it('a file that cannot be opened is named', async () => {
+    const missing = join(tmpdir(), 'forms-cli-none', '缺.xlsx');
+    const result = await run(missing);
+    expect(result).toEqual({ code: 2, out: '', err: `无法打开文件：${missing}` });
+  });
+
+  it('--form trainee, --today and --programme with a readable file are accepted', async () => {
+    const file = await okFile();
+    const programme = join(mkdtempSync(join(tmpdir(), 'forms-cli-prog-')), 'programme.json');
+    writeFileSync(programme, readFileSync(new URL('../../../data/programme-2024.json', import.meta.url)));
+    const result = await run(file, '--form', 'trainee', '--today', '2024-08-24', '--programme', programme, '--json');
+    expect(result.err).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.out)).toEqual({ file: '附件3.xlsx', form: 'trainee', rows: 1, valid: true, findings: [] });
+  });
+
+  it('--programme names the file the class numbers come from', async () => {
+    const file = await okFile();
+    // An unreadable programme file is the operator's mistake, not the upload's: runCli rejects, main prints it, exit 2.
+    await expect(run(file, '--programme', join(tmpdir(), 'forms-cli-none', 'programme.json'))).rejects.toThrow(
+      'programme.json',
+    );
   });
 });
