@@ -3,6 +3,7 @@ import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { dynamoClient, s3Client } from '../../shared/adapters/aws-clients';
 import { systemClock } from '../../shared/adapters/clock';
@@ -322,6 +323,16 @@ describe('ingest of a file it cannot read', () => {
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
   });
 
+  it('reads a file of exactly 5 MB: the limit is on what is over it', async () => {
+    const atLimit = new Uint8Array(5 * 1024 * 1024);
+    const { key, eTag, uploadId } = await upload('220000', 'trainee', atLimit);
+    await ingestUpload(key, { eTag });
+    const codes = (await getUpload(uploadId))?.findings?.map((finding) => finding.code);
+    // Zeros are no workbook: read and refused as such, never as too large.
+    expect(codes).not.toContain('FILE_TOO_LARGE');
+    expect(codes?.length).toBeGreaterThan(0);
+  });
+
   it('fails a file over 5 MB without reading it', async () => {
     const big = new Uint8Array(5 * 1024 * 1024 + 1);
     const { key, eTag, uploadId } = await upload('210000', 'trainee', big);
@@ -331,5 +342,27 @@ describe('ingest of a file it cannot read', () => {
     ]);
     // No unit contact on record for 210000: nothing is mailed.
     expect(ses.calls()).toHaveLength(0);
+  });
+});
+
+describe('the upload report mail to the unit’s contact', () => {
+  it('goes to the contact on record, tagged for bounces, with the report link and the refused row’s code, its value masked', async () => {
+    await saveUnitContact({ unit: '230000', unitName: '黑龙江', email: 'hlj@example.gov.cn' } as never);
+    const rows = [validTrainee(31), { ...validTrainee(32), mobile: '12345' }];
+    const { key, eTag, uploadId } = await upload('230000', 'trainee', await traineeWorkbook(rows));
+    await ingestUpload(key, { eTag });
+
+    const calls = ses.commandCalls(SendEmailCommand);
+    expect(calls).toHaveLength(1);
+    const input = calls[0]?.args[0].input;
+    const tags = Object.fromEntries((input?.EmailTags ?? []).map((tag) => [tag.Name, tag.Value]));
+    expect(tags).toMatchObject({ notice: 'upload-report', upload: uploadId, unit: '230000', recipient: 'unit' });
+    const mail = await simpleParser(Buffer.from(input?.Content?.Raw?.Data ?? new Uint8Array()));
+    expect(mail.to && 'text' in mail.to ? mail.to.text : '').toContain('hlj@example.gov.cn');
+    const text = mail.text ?? '';
+    expect(text).toContain(`http://localhost/uploads/${uploadId}/report`);
+    // Row 3 (the second trainee) has the bad mobile; the good row is no problem of the mail.
+    expect(text).toContain('MOBILE_FORMAT');
+    expect(text).not.toContain('12345');
   });
 });
