@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { describe, expect, it, vi } from 'vitest';
 import type { EvaluationAnswer } from '../../../shared/domain/evaluation';
 import { parseProgramme } from '../../../shared/domain/programme';
+import { loadWorkbook, sheetOf, valuesOf } from '../../fixtures/workbook-reading';
 
 /**
  * The class evaluation workbook staff download (`GET /classes/{n}/evaluation.xlsx`, docs/architecture.md): sheets
@@ -32,18 +33,8 @@ async function build(
     trainingClass,
     { responses, invitations: Array.from({ length: invited }, (_, index) => ({ index })) },
   );
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(Buffer.from(bytes) as never);
-  return workbook;
+  return loadWorkbook(bytes);
 }
-
-function sheetOf(workbook: ExcelJS.Workbook, name: string): ExcelJS.Worksheet {
-  const sheet = workbook.getWorksheet(name);
-  if (!sheet) throw new Error(`no sheet ${name}`);
-  return sheet;
-}
-
-const valuesOf = (row: ExcelJS.Row) => (row.values as unknown[]).slice(1);
 
 const answer = (
   scores: [number, number, number, number],

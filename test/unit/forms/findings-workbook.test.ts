@@ -1,7 +1,8 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { describe, expect, it, vi } from 'vitest';
 import type { Finding } from '../../../shared/domain/errors';
 import type { RawDataRow, ValidationReport } from '../../../shared/forms/validation-report';
+import { loadWorkbook, sheetOf, valuesOf } from '../../fixtures/workbook-reading';
 
 /**
  * The upload report workbook a unit downloads (`GET /uploads/{id}/report.xlsx`): its rows as uploaded with a status
@@ -15,18 +16,8 @@ async function build(report: ValidationReport, findings?: readonly Finding[]): P
   vi.resetModules();
   const { buildFindingsWorkbook } = await import('../../../shared/forms/findings-workbook');
   const bytes = await buildFindingsWorkbook(report, findings);
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(Buffer.from(bytes) as never);
-  return workbook;
+  return loadWorkbook(bytes);
 }
-
-function sheetOf(workbook: ExcelJS.Workbook, name: string): ExcelJS.Worksheet {
-  const sheet = workbook.getWorksheet(name);
-  if (!sheet) throw new Error(`no sheet ${name}`);
-  return sheet;
-}
-
-const valuesOf = (row: ExcelJS.Row) => (row.values as unknown[]).slice(1);
 
 function report(parts: Partial<ValidationReport>): ValidationReport {
   return {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { describe, expect, it, vi } from 'vitest';
 import { type Programme, parseProgramme } from '../../../shared/domain/programme';
+import { loadWorkbook } from '../../fixtures/workbook-reading';
 
 /**
  * The blank 附件3/附件4 as an office sees it when it opens the download in Excel: sheet names, header styles and
@@ -24,9 +25,7 @@ async function template(form: 'trainee' | 'unit', format: 'xlsx' | 'csv' = 'xlsx
 }
 
 async function workbookOf(form: 'trainee' | 'unit', of: Programme = programme) {
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(Buffer.from(await template(form, 'xlsx', of)) as never);
-  return workbook;
+  return loadWorkbook(await template(form, 'xlsx', of));
 }
 
 type Validations = { dataValidations: { model: Record<string, ExcelJS.DataValidation | undefined> } };
@@ -185,8 +184,7 @@ describe('the blank template workbook', () => {
     }));
     try {
       const { buildTemplate } = await import('../../../shared/forms/template-builder');
-      const workbook = new ExcelJS.Workbook();
-      await workbook.xlsx.load(Buffer.from(await buildTemplate('trainee', 'xlsx', programme)) as never);
+      const workbook = await loadWorkbook(await buildTemplate('trainee', 'xlsx', programme));
       const model = (workbook.worksheets[0] as unknown as Validations).dataValidations.model;
       expect(model.A2?.prompt).toBe('男'.repeat(250));
     } finally {
