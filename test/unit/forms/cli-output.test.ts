@@ -2,25 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { TraineeRecord, UnitInfoRecord } from '../../../shared/domain/registration/registration-records';
 import { reportAsJson, reportAsText } from '../../../shared/forms/cli-output';
 import type { ValidationReport } from '../../../shared/forms/validation-report';
+import { validationReport } from '../../fixtures/validation-reports';
 
 /**
  * What `npm run validate` prints (shared/forms/cli.ts): a list a clerk works through row by row, or with `--json`
  * the masked findings alone. Reports are written by hand; the expected text is written out in full.
  */
-function report(parts: Partial<ValidationReport>): ValidationReport {
-  return {
-    file: '北京市报名表.xlsx',
-    form: 'trainee',
-    sheet: '学员报名表',
-    rows: 0,
-    valid: true,
-    findings: [],
-    trainees: [],
-    units: [],
-    unreadable: false,
-    ...parts,
-  };
-}
+const report = (parts: Partial<ValidationReport>) => validationReport({ file: '北京市报名表.xlsx', ...parts });
 
 // Only counted by the text report, never printed.
 const records = <T>(count: number) => Array.from({ length: count }, () => ({}) as T);

@@ -2,6 +2,7 @@ import type ExcelJS from 'exceljs';
 import { describe, expect, it, vi } from 'vitest';
 import type { Finding } from '../../../shared/domain/errors';
 import type { RawDataRow, ValidationReport } from '../../../shared/forms/validation-report';
+import { validationReport } from '../../fixtures/validation-reports';
 import { loadWorkbook, sheetOf, valuesOf } from '../../fixtures/workbook-reading';
 
 /**
@@ -17,21 +18,6 @@ async function build(report: ValidationReport, findings?: readonly Finding[]): P
   const { buildFindingsWorkbook } = await import('../../../shared/forms/findings-workbook');
   const bytes = await buildFindingsWorkbook(report, findings);
   return loadWorkbook(bytes);
-}
-
-function report(parts: Partial<ValidationReport>): ValidationReport {
-  return {
-    file: '报名表.xlsx',
-    form: 'trainee',
-    sheet: '学员报名表',
-    rows: 0,
-    valid: true,
-    findings: [],
-    trainees: [],
-    units: [],
-    unreadable: false,
-    ...parts,
-  };
 }
 
 const ID = '11010519491231002X';
@@ -67,7 +53,7 @@ const traineeFindings: Finding[] = [
   { code: 'DUPLICATE_IN_FILE', severity: 'warning', message: '与第 2 行重复', row: 3 },
   { code: 'FILE_NOTE', severity: 'warning', message: '文件联系人 wang@example.com' },
 ];
-const traineeReport = report({
+const traineeReport = validationReport({
   rows: 4,
   valid: false,
   findings: traineeFindings,
@@ -149,7 +135,7 @@ describe('the findings workbook: 校验结果', () => {
     const headers = ['单位名称', '办公电话', '联系人手机', '邮箱'];
     const sheet = sheetOf(
       await build(
-        report({
+        validationReport({
           form: 'unit',
           rows: 1,
           rawHeaders: headers,
@@ -183,7 +169,7 @@ describe('the findings workbook: 校验结果', () => {
   it('without a recognised form, masks no column but still scrubs every cell by pattern', async () => {
     const sheet = sheetOf(
       await build(
-        report({
+        validationReport({
           form: null,
           rows: 1,
           rawHeaders: ['身份证号', '手机号码', '电子邮箱'],
@@ -198,7 +184,7 @@ describe('the findings workbook: 校验结果', () => {
   });
 
   it('a report without rows or headers (as read back from JSON) gives the three columns and no row', async () => {
-    const workbook = await build(report({ findings: [] }));
+    const workbook = await build(validationReport({ findings: [] }));
     const sheet = sheetOf(workbook, '校验结果');
     expect(valuesOf(sheet.getRow(1))).toEqual(['行号', '状态', '问题说明']);
     expect(sheet.rowCount).toBe(1);
