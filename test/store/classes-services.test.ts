@@ -1,6 +1,7 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { dynamoClient } from '../../shared/adapters/aws-clients';
+import { beginClose } from '../../shared/adapters/class-seats';
 import { systemClock } from '../../shared/adapters/clock';
 import { keys } from '../../shared/adapters/keys';
 import { getRegistration, registrationItem } from '../../shared/adapters/registration-store';
@@ -8,6 +9,7 @@ import { recordAttendance } from '../../shared/classes/attendance-service';
 import { acknowledgeLeave, grantLeave } from '../../shared/classes/leave-service';
 import { requireClass, requireProgramme } from '../../shared/classes/programme-context';
 import type { Registration } from '../../shared/domain/trainee-registration';
+import { beforeNext } from './support/interleave';
 import { STORE_TABLE } from './support/store-environment';
 
 /**
@@ -17,6 +19,9 @@ import { STORE_TABLE } from './support/store-environment';
  */
 const at = (iso: string) => vi.spyOn(systemClock, 'now').mockReturnValue(new Date(iso));
 afterEach(() => vi.restoreAllMocks());
+
+/** The command every attendance and leave write goes out as (one transaction with the class's open check). */
+const TRANSACTION = 'TransactWriteItemsCommand';
 
 function trainee(id: string, classNumber: number | undefined, extra: Partial<Registration> = {}): Registration {
   return {
@@ -99,6 +104,7 @@ describe('recordAttendance', () => {
     expect(await refusal(request(1, [{ registrationId: one.registrationId, status: 'leave' }]))).toMatchObject({
       code: 'ATTENDANCE_STATUS_INVALID',
       status: 400,
+      message: '考勤状态须为 present（出勤）、late（迟到）或 absent（缺勤）；请假须由学员所在地方中小企业主管部门办理',
     });
     const twice = [
       { registrationId: one.registrationId, status: 'present' },
@@ -176,6 +182,32 @@ describe('recordAttendance', () => {
     expect(changed).toEqual({ recorded: 0, corrected: 1, unchanged: 0 });
     const changedNote = await request(3, [{ registrationId: 'R-C1', status: 'late', note: '晚到十分钟' }]);
     expect(changedNote).toEqual({ recorded: 0, corrected: 1, unchanged: 0 });
+    // The status alone changed (no note either time): still a correction.
+    expect(await request(3, [{ registrationId: 'R-C3', status: 'present' }])).toEqual({
+      recorded: 0,
+      corrected: 1,
+      unchanged: 0,
+    });
+    expect((await getRegistration('R-C3'))?.attendance?.['3']?.status).toBe('present');
+  });
+
+  it('takes sign-ins for assigned and failed trainees only (the roster statuses, read from a fresh import)', async () => {
+    // ON_ROSTER is a module-level table: a fresh import inside the test is what reads a mutated one.
+    vi.resetModules();
+    const { systemClock: clock } = await import('../../shared/adapters/clock');
+    vi.spyOn(clock, 'now').mockReturnValue(new Date('2024-09-24T18:00:00+08:00'));
+    const { recordAttendance: record } = await import('../../shared/classes/attendance-service');
+    await seed(trainee('R-P1', 1));
+    await seed(trainee('R-P2', 1, { status: 'failed' }));
+    await seed(trainee('R-P3', 1, { status: 'certified' }));
+    const write = (registrationId: string) =>
+      record({ year: 2024, classNumber: 1, session: 4, records: [{ registrationId, status: 'present' }], actor: 'h' });
+    expect(await write('R-P1')).toEqual({ recorded: 1, corrected: 0, unchanged: 0 });
+    expect(await write('R-P2')).toEqual({ recorded: 1, corrected: 0, unchanged: 0 });
+    expect(await refusal(write('R-P3'))).toMatchObject({
+      code: 'NOT_ON_ROSTER',
+      details: { registrationIds: ['R-P3'] },
+    });
   });
 
   it('refuses a closed class (409) and writes nothing', async () => {
@@ -194,6 +226,67 @@ describe('recordAttendance', () => {
       ),
     ).toMatchObject({ code: 'CLASS_CLOSED', status: 409, message: '第2期已结班，考勤已冻结' });
     expect((await getRegistration('R-D1'))?.attendance).toBeUndefined();
+  });
+
+  it('refuses a closed class even a submission that would change nothing (attendance is frozen)', async () => {
+    at('2024-11-04T18:00:00+08:00');
+    const signedIn = { status: 'present' as const, recordedBy: 'host-6', recordedAt: '2024-11-04T02:00:00.000Z' };
+    await seed(trainee('R-J1', 6, { attendance: { '1': signedIn } }));
+    await closeInStore(6);
+    const same = recordAttendance({
+      year: 2024,
+      classNumber: 6,
+      session: 1,
+      records: [{ registrationId: 'R-J1', status: 'present' }],
+      actor: 'host-6',
+    });
+    expect(await refusal(same)).toMatchObject({
+      code: 'CLASS_CLOSED',
+      status: 409,
+      message: '第6期已结班，考勤已冻结',
+    });
+  });
+
+  it('a close that begins after the checks but before the write: 409 CLASS_CLOSED, nothing written', async () => {
+    at('2024-10-28T18:00:00+08:00');
+    await seed(trainee('R-K1', 5));
+    beforeNext(TRANSACTION, () => beginClose(2024, 5, 'host-5', new Date('2024-10-28T10:00:00Z')));
+    const late = recordAttendance({
+      year: 2024,
+      classNumber: 5,
+      session: 1,
+      records: [{ registrationId: 'R-K1', status: 'present' }],
+      actor: 'host-5',
+    });
+    expect(await refusal(late)).toMatchObject({
+      code: 'CLASS_CLOSED',
+      status: 409,
+      message: '第5期已结班，考勤已冻结',
+    });
+    expect((await getRegistration('R-K1'))?.attendance).toBeUndefined();
+  });
+
+  it('two hosts recording the same sign-in at once: the later write loses with 409 and the first value stays', async () => {
+    at('2024-11-11T18:00:00+08:00');
+    await seed(trainee('R-L1', 7));
+    const write = (status: string, actor: string) =>
+      recordAttendance({
+        year: 2024,
+        classNumber: 7,
+        session: 1,
+        records: [{ registrationId: 'R-L1', status: status as never }],
+        actor,
+      });
+    beforeNext(TRANSACTION, () => write('present', 'host-a'));
+    expect(await refusal(write('absent', 'host-b'))).toMatchObject({
+      code: 'ATTENDANCE_CONFLICT',
+      status: 409,
+      message: '考勤正被他人同时修改，本次未保存，请刷新名单后重新提交',
+    });
+    expect((await getRegistration('R-L1'))?.attendance?.['1']).toMatchObject({
+      status: 'present',
+      recordedBy: 'host-a',
+    });
   });
 });
 
@@ -301,5 +394,48 @@ describe('grantLeave and acknowledgeLeave', () => {
       message: '第4期已结班，考勤已冻结',
     });
     expect((await getRegistration('R-I1'))?.leave).toBeUndefined();
+  });
+
+  it('a close that begins after the checks but before the grant: 409 CLASS_CLOSED, no leave written', async () => {
+    at('2024-11-17T10:00:00+08:00');
+    const registration = await seed(trainee('R-M1', 8));
+    beforeNext(TRANSACTION, () => beginClose(2024, 8, 'host-8', new Date('2024-11-17T02:00:00Z')));
+    expect(await refusal(grant(registration, [3]))).toMatchObject({
+      code: 'CLASS_CLOSED',
+      status: 409,
+      message: '第8期已结班，考勤已冻结',
+    });
+    expect((await getRegistration('R-M1'))?.leave).toBeUndefined();
+  });
+
+  it('the same session granted twice at once: the later grant gets 409 STATUS_CHANGED and the first stays', async () => {
+    at('2024-11-20T10:00:00+08:00');
+    const registration = await seed(trainee('R-N1', 9));
+    beforeNext(TRANSACTION, () =>
+      grantLeave({ registration, sessions: [2], reason: '事假', unit: '110000', actor: 'unit-op-a' }),
+    );
+    expect(await refusal(grant(registration, [2]))).toMatchObject({
+      code: 'STATUS_CHANGED',
+      status: 409,
+      message: '该学员的状态或请假记录刚刚发生变化，请刷新后重试',
+    });
+    expect((await getRegistration('R-N1'))?.leave).toEqual({
+      '2': { reason: '事假', unit: '110000', grantedBy: 'unit-op-a', grantedAt: '2024-11-20T02:00:00.000Z' },
+    });
+  });
+
+  it('two hosts acknowledging the same leave at once: the later gets 409 STATUS_CHANGED', async () => {
+    at('2024-11-20T10:00:00+08:00');
+    const granted = { reason: '病假', unit: '110000', grantedBy: 'u', grantedAt: '2024-11-19T02:00:00.000Z' };
+    await seed(trainee('R-O1', 9, { leave: { '3': granted } }));
+    const acknowledge = (actor: string) =>
+      acknowledgeLeave({ year: 2024, classNumber: 9, registrationId: 'R-O1', actor });
+    beforeNext(TRANSACTION, () => acknowledge('host-a'));
+    expect(await refusal(acknowledge('host-b'))).toMatchObject({
+      code: 'STATUS_CHANGED',
+      status: 409,
+      message: '请假记录刚刚发生变化，请刷新后重试',
+    });
+    expect((await getRegistration('R-O1'))?.leave?.['3']).toMatchObject({ acknowledgedBy: 'host-a' });
   });
 });

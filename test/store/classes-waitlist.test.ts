@@ -1,6 +1,8 @@
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { dynamoClient } from '../../shared/adapters/aws-clients';
 import { getClassState, listWaitlist } from '../../shared/adapters/class-seats';
 import { systemClock } from '../../shared/adapters/clock';
 import { keys } from '../../shared/adapters/keys';
@@ -8,6 +10,7 @@ import { logger } from '../../shared/adapters/logger';
 import { getRegistration, registrationItem } from '../../shared/adapters/registration-store';
 import { offerFreedSeats } from '../../shared/classes/waitlist-service';
 import type { Registration } from '../../shared/domain/trainee-registration';
+import { STORE_TABLE } from './support/store-environment';
 import { put } from './support/store-items';
 
 /**
@@ -149,5 +152,14 @@ describe('offerFreedSeats', () => {
       'Could not resume a promoted trainee',
       expect.objectContaining({ registrationId: 'W-7' }),
     );
+  });
+
+  it('offers every seat of a class nobody has been assigned to yet (no seats item at all)', async () => {
+    // Every other class not yet started is full or closing by now; class 10 has never had a seat taken.
+    await dynamoClient().send(new DeleteCommand({ TableName: STORE_TABLE, Key: keys.classSeats(2024, 10) }));
+    await waiting('W-8', 8, null);
+    expect(await offerFreedSeats(2024)).toEqual([{ registrationId: 'W-8', classNumber: 10 }]);
+    expect(await getRegistration('W-8')).toMatchObject({ status: 'assigned', classNumber: 10 });
+    expect((await getClassState(2024, 10)).used).toBe(1);
   });
 });
