@@ -71,9 +71,9 @@ export async function acknowledgeLeave(request: {
   }
   const pending = Object.entries(registration.leave ?? {})
     .filter(([, grant]) => grant && !grant.acknowledgedAt)
-    .map(([session]) => Number(session))
-    // Stryker disable next-line ArrowFunction,ArithmeticOperator: Object.entries lists integer keys in ascending order already
-    .sort((a, b) => a - b);
+    .map(([session]) => Number(session));
+  // Stryker disable next-line MethodExpression,ArrowFunction,ArithmeticOperator: Object.entries already lists integer keys (session numbers) in ascending order
+  pending.sort((a, b) => a - b);
   if (pending.length === 0) throw new DomainError('NO_LEAVE_TO_ACKNOWLEDGE', '该学员没有待确认的请假', 409);
   const acknowledgedAt = systemClock.now().toISOString();
   if ((await writeLeaveAcknowledgement(registration, pending, request.actor, acknowledgedAt)) !== 'written') {
