@@ -149,3 +149,61 @@ describe('inspectXlsxArchive', () => {
     });
   });
 });
+
+describe('inspectXlsxArchive: the central directory must account for every byte before it', () => {
+  const HIDDEN = { code: 'ARCHIVE_UNSAFE', message: `压缩包中有目录未记录的隐藏数据。${UNSAFE}` };
+  const OVERLAP = { code: 'ARCHIVE_UNSAFE', message: `压缩包中的部件相互重叠。${UNSAFE}` };
+  const [types, workbook] = MINIMAL as [ZipEntryInput, ZipEntryInput];
+
+  it('accepts a data descriptor (bit 3) of 12 or 16 bytes, 20 or 24 with zip64 sizes, after any entry', async () => {
+    for (const size of [12, 16, 20, 24]) {
+      expect(await inspect(buildZip([{ ...types, dataDescriptor: size }, workbook]))).toBeNull();
+      expect(await inspect(buildZip([types, { ...workbook, dataDescriptor: size }]))).toBeNull();
+    }
+  });
+
+  it('refuses bytes after an entry that announces a descriptor when they are no descriptor length', async () => {
+    for (const size of [4, 8, 13, 28]) {
+      expect(await inspect(buildZip([{ ...types, dataDescriptor: size }, workbook]))).toEqual(HIDDEN);
+      expect(await inspect(buildZip([types, { ...workbook, dataDescriptor: size }]))).toEqual(HIDDEN);
+    }
+  });
+
+  it('refuses 16 unrecorded bytes after an entry that announces no descriptor', async () => {
+    expect(await inspect(buildZip(MINIMAL, { hiddenBytes: new Uint8Array(16) }))).toEqual(HIDDEN);
+    // Hidden after the only entry, just before the central directory.
+    expect(await inspect(buildZip([types], { hiddenBytes: new Uint8Array(16) }))).toEqual(HIDDEN);
+  });
+
+  it('refuses two directory entries that share one local header', async () => {
+    expect(await inspect(buildZip(MINIMAL, { overlappingAlias: 'xl/styles.xml' }))).toEqual(OVERLAP);
+  });
+
+  it('refuses bytes before the first entry, whatever the entry announces', async () => {
+    const zip = Buffer.from(buildZip([{ ...types, dataDescriptor: 16 }, workbook]));
+    // Move every local header 16 bytes on: the directory offsets (46-byte records at the end) and the end record's
+    // offset of the directory. Nothing precedes the first entry to own a descriptor, so 16 bytes there are hidden.
+    const shifted = Buffer.concat([Buffer.alloc(16), zip]);
+    const directory = shifted.readUInt32LE(shifted.length - 6);
+    shifted.writeUInt32LE(directory + 16, shifted.length - 6);
+    let record = directory + 16;
+    for (const entry of [types, workbook]) {
+      shifted.writeUInt32LE(shifted.readUInt32LE(record + 42) + 16, record + 42);
+      record += 46 + Buffer.byteLength(entry.name);
+    }
+    expect(await inspect(new Uint8Array(shifted))).toEqual(HIDDEN);
+  });
+
+  it('an entry whose directory record points at no local header is damaged, not unsafe', async () => {
+    const zip = Buffer.from(buildZip(MINIMAL));
+    const directory = zip.readUInt32LE(zip.length - 6);
+    const secondRecord = directory + 46 + Buffer.byteLength(types.name);
+    const damaged = { code: 'FILE_UNREADABLE', message: '文件不完整或已损坏，无法读取。请重新保存后上传。' };
+    // Inside the file but no "PK\3\4" there.
+    zip.writeUInt32LE(1, secondRecord + 42);
+    expect(await inspect(new Uint8Array(zip))).toEqual(damaged);
+    // So close to the end that not even a local header's 30 bytes fit (reading its signature would run off the end).
+    zip.writeUInt32LE(zip.length - 2, secondRecord + 42);
+    expect(await inspect(new Uint8Array(zip))).toEqual(damaged);
+  });
+});

@@ -86,4 +86,19 @@ describe('detectHeaderRow', () => {
     expect(detectHeaderRow(traineeRow, 'unit')?.form).toBe('trainee');
     expect(detectHeaderRow(traineeRow)?.form).toBe('trainee');
   });
+
+  it('a row that covers both forms fully is a tie: the expected form wins, else the trainee form (listed first)', () => {
+    // All 17 required trainee columns plus the unit's 单位名称/单位代码/联系人 (手机号码 and 电子邮箱 are in both):
+    // each form's required columns are all there, a share of 1 each.
+    const row = [...TRAINEE_REQUIRED.map((field) => field.header), '单位名称', '单位代码', '联系人'];
+    expect(matchHeaderRow(row, 'trainee').missingRequired).toEqual([]);
+    expect(matchHeaderRow(row, 'unit').missingRequired).toEqual([]);
+    expect(detectHeaderRow(row, 'unit')?.form).toBe('unit');
+    expect(detectHeaderRow(row, 'trainee')?.form).toBe('trainee');
+    expect(detectHeaderRow(row)?.form).toBe('trainee');
+    // The same tie with the unit's columns first: the order of the columns decides nothing.
+    const unitFirst = ['单位名称', '单位代码', '联系人', ...TRAINEE_REQUIRED.map((field) => field.header)];
+    expect(detectHeaderRow(unitFirst, 'unit')?.form).toBe('unit');
+    expect(detectHeaderRow(unitFirst, 'trainee')?.form).toBe('trainee');
+  });
 });
