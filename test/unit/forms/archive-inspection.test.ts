@@ -129,6 +129,8 @@ describe('inspectXlsxArchive', () => {
 
   it('does not look for DTDs in binary parts', async () => {
     expect(await inspect(buildZip([...MINIMAL, { name: 'xl/media/a.png', data: '<!DOCTYPE x>' }]))).toBeNull();
+    // The extension at the end of the name decides: an image may hold any bytes, whatever else its name says.
+    expect(await inspect(buildZip([...MINIMAL, { name: 'xl/media/a.xml.png', data: '<!DOCTYPE x>' }]))).toBeNull();
   });
 
   it('finds a DTD marker split across two chunks of the inflated stream', async () => {
@@ -175,6 +177,16 @@ describe('inspectXlsxArchive: the central directory must account for every byte 
     expect(await inspect(buildZip([types], { hiddenBytes: new Uint8Array(16) }))).toEqual(HIDDEN);
   });
 
+  it('accepts a directory that lists the entries in another order than the file holds them', async () => {
+    const zip = Buffer.from(buildZip(MINIMAL));
+    const directory = zip.readUInt32LE(zip.length - 6);
+    const firstLength = 46 + Buffer.byteLength(types.name);
+    const first = Buffer.from(zip.subarray(directory, directory + firstLength));
+    const second = Buffer.from(zip.subarray(directory + firstLength, zip.length - 22));
+    Buffer.concat([second, first]).copy(zip, directory);
+    expect(await inspect(new Uint8Array(zip))).toBeNull();
+  });
+
   it('refuses two directory entries that share one local header', async () => {
     expect(await inspect(buildZip(MINIMAL, { overlappingAlias: 'xl/styles.xml' }))).toEqual(OVERLAP);
   });
@@ -205,5 +217,25 @@ describe('inspectXlsxArchive: the central directory must account for every byte 
     // So close to the end that not even a local header's 30 bytes fit (reading its signature would run off the end).
     zip.writeUInt32LE(zip.length - 2, secondRecord + 42);
     expect(await inspect(new Uint8Array(zip))).toEqual(damaged);
+  });
+});
+
+describe('inspectXlsxArchive: budgets and names at their edges', () => {
+  it('a ratio of exactly the limit passes: 1,000 stored bytes are 1:1', async () => {
+    const stored = buildZip([...MINIMAL, { name: 'xl/media/blank.bin', data: new Uint8Array(1000), store: true }]);
+    expect(await inspect(stored, { maxCompressionRatio: 1, ratioCheckFromBytes: 1000 })).toBeNull();
+  });
+
+  it('a part whose header understates or overstates its real size is refused while it is inflated', async () => {
+    const mismatch = { code: 'ARCHIVE_UNSAFE', message: `压缩包内容与声明的大小不符。${UNSAFE}` };
+    const part = (declaredSize: number) => ({ name: 'xl/styles.xml', data: '<styleSheet/>', declaredSize }); // 13 bytes
+    expect(await inspect(buildZip([...MINIMAL, part(12)]))).toEqual(mismatch);
+    expect(await inspect(buildZip([...MINIMAL, part(14)]))).toEqual(mismatch);
+  });
+
+  it('a part named with a backslash or an absolute path is an illegal path', async () => {
+    const illegal = { code: 'ARCHIVE_UNSAFE', message: `压缩包中含有非法文件路径。${UNSAFE}` };
+    expect(await inspect(buildZip([...MINIMAL, { name: 'xl\\styles.xml', data: '<s/>' }]))).toEqual(illegal);
+    expect(await inspect(buildZip([...MINIMAL, { name: '/xl/styles.xml', data: '<s/>' }]))).toEqual(illegal);
   });
 });

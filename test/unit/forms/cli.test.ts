@@ -181,6 +181,7 @@ describe('npm run validate run as a script (tsx shared/forms/cli.ts …)', () =>
 
   it('is inert when imported by another module', async () => {
     const argv = process.argv;
+    const exitCode = process.exitCode;
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     try {
       process.argv = [argv[0] ?? 'node', join(tmpdir(), 'other.ts'), '--help'];
@@ -190,6 +191,7 @@ describe('npm run validate run as a script (tsx shared/forms/cli.ts …)', () =>
       expect(log).not.toHaveBeenCalled();
     } finally {
       process.argv = argv;
+      process.exitCode = exitCode;
       log.mockRestore();
     }
   });
