@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { inspectXlsxArchive } from '../../../shared/forms/archive-inspection';
 import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from '../../../shared/forms/upload-limits';
 import { validTrainee } from '../../fixtures/registration-data';
@@ -102,6 +102,12 @@ describe('inspectXlsxArchive', () => {
     expect(await typeOf([{ name: '[Content_Types].xml', data: CONTENT_TYPES }])).toBe(
       '文件是普通压缩包，不是 Excel 工作簿。请上传 .xlsx 或 .csv 表格。',
     );
+    expect(
+      await typeOf([
+        { name: '[Content_Types].xml', data: CONTENT_TYPES },
+        { name: 'word/document.xml', data: '<w/>' },
+      ]),
+    ).toBe('文件是Word 文档，不是 Excel 工作簿。请上传 .xlsx 或 .csv 表格。');
     expect(
       await typeOf([
         { name: '[Content_Types].xml', data: CONTENT_TYPES },
@@ -237,5 +243,23 @@ describe('inspectXlsxArchive: budgets and names at their edges', () => {
     const illegal = { code: 'ARCHIVE_UNSAFE', message: `压缩包中含有非法文件路径。${UNSAFE}` };
     expect(await inspect(buildZip([...MINIMAL, { name: 'xl\\styles.xml', data: '<s/>' }]))).toEqual(illegal);
     expect(await inspect(buildZip([...MINIMAL, { name: '/xl/styles.xml', data: '<s/>' }]))).toEqual(illegal);
+  });
+});
+
+describe('inspectXlsxArchive from a freshly loaded module', () => {
+  it('its tables: the refusal text, the DTD markers and the descriptor lengths', async () => {
+    // Imported afresh so the module-level constants are evaluated inside the test (docs/mutation-testing.md).
+    vi.resetModules();
+    const fresh = await import('../../../shared/forms/archive-inspection');
+    const check = (entries: ZipEntryInput[]) => fresh.inspectXlsxArchive(buildZip(entries), DEFAULT_UPLOAD_LIMITS);
+    expect(await check([...MINIMAL, { name: 'xl/styles.xml', data: '<!DOCTYPE s><s/>' }])).toEqual({
+      code: 'ARCHIVE_UNSAFE',
+      message: `部件 xl/styles.xml 含有 DTD 或实体声明（<!DOCTYPE/<!ENTITY），正常的 Excel 文件不会有。${UNSAFE}`,
+    });
+    expect((await check([...MINIMAL, { name: 'xl/styles.xml', data: '<!ENTITY e "x"><s/>' }]))?.code).toBe(
+      'ARCHIVE_UNSAFE',
+    );
+    const [types, workbook] = MINIMAL as [ZipEntryInput, ZipEntryInput];
+    expect(await check([{ ...types, dataDescriptor: 16 }, workbook])).toBeNull();
   });
 });
