@@ -179,6 +179,21 @@ describe('npm run validate run as a script (tsx shared/forms/cli.ts …)', () =>
     expect(String(result.err[0]?.[0])).toContain(programme);
   });
 
+  it('without --programme takes the class numbers from data/programme-2024.json', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'forms-cli-script-')), '附件3.xlsx');
+    writeFileSync(file, await traineeWorkbook([validTrainee(1)]));
+    const result = await runAsScript(file, '--json');
+    expect(result.err).toEqual([]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(String(result.out[0]?.[0]))).toEqual({
+      file: '附件3.xlsx',
+      form: 'trainee',
+      rows: 1,
+      valid: true,
+      findings: [],
+    });
+  });
+
   it('is inert when imported by another module', async () => {
     const argv = process.argv;
     const exitCode = process.exitCode;
