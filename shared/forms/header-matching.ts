@@ -43,14 +43,17 @@ export interface HeaderMatch {
 }
 
 export function matchHeaderRow(cells: readonly CellValue[], form: FormKind): HeaderMatch {
+  // Stryker disable next-line ArrayDeclaration: the table holds both forms, and a FormKind is one of them
   const fieldKeys = keysByForm.get(form) ?? [];
   const columns = new Map<string, number>();
   const headerTexts = new Map<string, string>();
   cells.forEach((cell, index) => {
     const text = cellText(cell);
+    // Stryker disable next-line MethodExpression: a blank cell's key is '' whether trimmed here or not, and no header or alias is empty
     if (!text.trim()) return;
     const key = headerKey(text);
     const found =
+      // Stryker disable next-line ArrowFunction: no field's header or alias, without its note, names an earlier field (both forms' tables), so the loose pass finds the same field
       fieldKeys.find((candidate) => candidate.exact.has(key) && !columns.has(candidate.field.key)) ??
       fieldKeys.find((candidate) => candidate.loose.has(withoutNotes(key)) && !columns.has(candidate.field.key));
     if (!found) return;

@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../../shared/forms/cli';
 import { validTrainee } from '../../fixtures/registration-data';
 import { traineeWorkbook } from '../../fixtures/spreadsheet-files';
@@ -123,5 +124,90 @@ describe('npm run validate: arguments, each workbook built inside its test', () 
     await expect(run(file, '--programme', join(tmpdir(), 'forms-cli-none', 'programme.json'))).rejects.toThrow(
       'programme.json',
     );
+  });
+});
+
+describe('npm run validate run as a script (tsx shared/forms/cli.ts …)', () => {
+  // The module starts the CLI itself only when it is the script node was asked to run: process.argv[1] is set to it
+  // and the module imported afresh inside the test, so the block at its end runs here (and a mutated copy of it too).
+  const script = fileURLToPath(new URL('../../../shared/forms/cli.ts', import.meta.url));
+
+  async function runAsScript(...args: string[]) {
+    const argv = process.argv;
+    const exitCode = process.exitCode;
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      process.argv = [argv[0] ?? 'node', script, ...args];
+      process.exitCode = undefined;
+      vi.resetModules();
+      await import('../../../shared/forms/cli');
+      await vi.waitFor(() => expect(process.exitCode).toBeDefined());
+      return { code: process.exitCode, out: log.mock.calls, err: error.mock.calls };
+    } finally {
+      process.argv = argv;
+      process.exitCode = exitCode;
+      log.mockRestore();
+      error.mockRestore();
+    }
+  }
+
+  it('prints the usage on stdout for --help and leaves exit code 0', async () => {
+    const result = await runAsScript('--help');
+    expect(result.code).toBe(0);
+    expect(result.out).toHaveLength(1);
+    expect(String(result.out[0]?.[0])).toMatch(/^用法：npm run validate -- <文件.xlsx\|文件.csv>/);
+    expect(result.err).toEqual([]);
+  });
+
+  it('prints an argument error on stderr and sets exit code 2', async () => {
+    const result = await runAsScript('--bogus');
+    expect(result.code).toBe(2);
+    expect(result.out).toEqual([]);
+    expect(String(result.err[0]?.[0]).split('\n')[0]).toBe('未知参数 --bogus');
+  });
+
+  it('an unreadable programme file: its error message alone on stderr, exit code 2', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'forms-cli-script-')), '附件3.xlsx');
+    writeFileSync(file, await traineeWorkbook([validTrainee(1)]));
+    const programme = join(tmpdir(), 'forms-cli-none', 'programme.json');
+    const result = await runAsScript(file, '--programme', programme);
+    expect(result.code).toBe(2);
+    expect(result.out).toEqual([]);
+    expect(result.err).toHaveLength(1);
+    expect(result.err[0]?.[0]).toBeTypeOf('string');
+    expect(String(result.err[0]?.[0])).toContain(programme);
+  });
+
+  it('without --programme takes the class numbers from data/programme-2024.json', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'forms-cli-script-')), '附件3.xlsx');
+    writeFileSync(file, await traineeWorkbook([validTrainee(1)]));
+    const result = await runAsScript(file, '--json');
+    expect(result.err).toEqual([]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(String(result.out[0]?.[0]))).toEqual({
+      file: '附件3.xlsx',
+      form: 'trainee',
+      rows: 1,
+      valid: true,
+      findings: [],
+    });
+  });
+
+  it('is inert when imported by another module', async () => {
+    const argv = process.argv;
+    const exitCode = process.exitCode;
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      process.argv = [argv[0] ?? 'node', join(tmpdir(), 'other.ts'), '--help'];
+      vi.resetModules();
+      await import('../../../shared/forms/cli');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(log).not.toHaveBeenCalled();
+    } finally {
+      process.argv = argv;
+      process.exitCode = exitCode;
+      log.mockRestore();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fieldsOf } from '../../../shared/domain/registration/form-fields';
 import {
   detectHeaderRow,
@@ -57,6 +57,27 @@ describe('matchHeaderRow', () => {
     expect([...match.columns]).toEqual([['mobile', 0]]);
   });
 
+  it('ignores a note in square or lenticular brackets as well as in round ones', () => {
+    const match = matchHeaderRow(['学员姓名【必填】', '性别[单选]', '民族（如汉族）', '备注【其他说明】'], 'trainee');
+    expect([...match.columns]).toEqual([
+      ['name', 0],
+      ['gender', 1],
+      ['ethnicity', 2],
+      ['remarks', 3],
+    ]);
+  });
+
+  it('matches nothing to a header that names no field, from a freshly loaded module', async () => {
+    // Imported afresh so the module's own tables are built inside the test (see docs/mutation-testing.md).
+    vi.resetModules();
+    const fresh = await import('../../../shared/forms/header-matching');
+    const match = fresh.matchHeaderRow(['序号', '学员姓名（必填）', '签字', '营业收入（元）'], 'trainee');
+    expect([...match.columns]).toEqual([
+      ['name', 1],
+      ['revenue', 3],
+    ]);
+  });
+
   it('counts every required unit column', () => {
     const match = matchHeaderRow(
       UNIT_REQUIRED.map((field) => field.header),
@@ -85,5 +106,40 @@ describe('detectHeaderRow', () => {
     expect(detectHeaderRow(unitRow)?.form).toBe('unit');
     expect(detectHeaderRow(traineeRow, 'unit')?.form).toBe('trainee');
     expect(detectHeaderRow(traineeRow)?.form).toBe('trainee');
+  });
+
+  it('a row that covers both forms fully is a tie: the expected form wins, else the trainee form (listed first)', () => {
+    // All 17 required trainee columns plus the unit's 单位名称/单位代码/联系人 (手机号码 and 电子邮箱 are in both):
+    // each form's required columns are all there, a share of 1 each.
+    const row = [...TRAINEE_REQUIRED.map((field) => field.header), '单位名称', '单位代码', '联系人'];
+    expect(matchHeaderRow(row, 'trainee').missingRequired).toEqual([]);
+    expect(matchHeaderRow(row, 'unit').missingRequired).toEqual([]);
+    expect(detectHeaderRow(row, 'unit')?.form).toBe('unit');
+    expect(detectHeaderRow(row, 'trainee')?.form).toBe('trainee');
+    expect(detectHeaderRow(row)?.form).toBe('trainee');
+    // The same tie with the unit's columns first: the order of the columns decides nothing.
+    const unitFirst = ['单位名称', '单位代码', '联系人', ...TRAINEE_REQUIRED.map((field) => field.header)];
+    expect(detectHeaderRow(unitFirst, 'unit')?.form).toBe('unit');
+    expect(detectHeaderRow(unitFirst, 'trainee')?.form).toBe('trainee');
+  });
+
+  it("the share of each form's required columns decides, not their number", () => {
+    // 3 of the unit's 5 required columns (0.6) against 9 of the trainee's 17 (0.53): the unit form; with 11 of 17
+    // (0.65) the trainee form. 手机号码 and 电子邮箱 count for both.
+    const traineeOnly = TRAINEE_REQUIRED.map((field) => field.header).filter(
+      (header) => !['手机号码', '电子邮箱'].includes(header),
+    );
+    const row = (traineeColumns: number) => [
+      '单位名称',
+      '手机号码',
+      '电子邮箱',
+      ...traineeOnly.slice(0, traineeColumns),
+    ];
+    expect(matchHeaderRow(row(7), 'trainee').matchedRequired).toBe(9);
+    expect(matchHeaderRow(row(7), 'unit').matchedRequired).toBe(3);
+    expect(detectHeaderRow(row(7))?.form).toBe('unit');
+    expect(detectHeaderRow(row(8))?.form).toBe('unit');
+    expect(detectHeaderRow(row(9))?.form).toBe('trainee');
+    expect(detectHeaderRow(row(9), 'unit')?.form).toBe('trainee');
   });
 });
