@@ -10,12 +10,14 @@ import { dynamoClient, s3Client } from '../../shared/adapters/aws-clients';
 import { systemClock } from '../../shared/adapters/clock';
 import { resetConfig } from '../../shared/adapters/config';
 import { registrationIdFor } from '../../shared/adapters/ids';
+import { listHistory } from '../../shared/adapters/history-store';
 import { keys } from '../../shared/adapters/keys';
 import { logger } from '../../shared/adapters/logger';
 import { alreadySent, markUndeliverable } from '../../shared/adapters/notice-log';
 import { saveProgramme } from '../../shared/adapters/programme-store';
 import { getRegistration } from '../../shared/adapters/registration-store';
 import { getUnitContact, saveUnitContact } from '../../shared/adapters/unit-contact-store';
+import { tracer } from '../../shared/adapters/tracer';
 import { createUpload, getUpload } from '../../shared/adapters/upload-store';
 import type { Finding } from '../../shared/domain/errors';
 import { parseProgramme } from '../../shared/domain/programme';
@@ -434,14 +436,55 @@ describe('ingest’s rarer paths', () => {
     expect(Buffer.from(bytes.subarray(0, 2)).toString('latin1')).toBe('PK');
   });
 
-  it('does nothing for a repeated event naming no object once the upload is finished, even if the file changed', async () => {
-    const { key, eTag, uploadId } = await upload('360000', 'trainee', await traineeWorkbook([validTrainee(44)]));
-    await ingestUpload(key, { eTag });
-    await s3Client().send(new PutObjectCommand({ Bucket: STORE_BUCKET, Key: key, Body: 'other', ContentType: XLSX }));
-    sfn.resetHistory();
-    expect(await ingestUpload(key)).toEqual({ key, outcome: 'already-ingested', uploadId });
-    expect(await getUpload(uploadId)).not.toHaveProperty('refusedObjects');
-    expect(sfn.calls()).toHaveLength(0);
+  it.each([
+    ['done', async () => traineeWorkbook([validTrainee(44)])],
+    ['failed', async () => new TextEncoder().encode('not a workbook')],
+  ])(
+    'does nothing for a repeated event naming no object once the upload is %s, even if the file changed',
+    async (status, file) => {
+      const { key, eTag, uploadId } = await upload('360000', 'trainee', await file());
+      await ingestUpload(key, { eTag });
+      expect((await getUpload(uploadId))?.status).toBe(status);
+      await s3Client().send(new PutObjectCommand({ Bucket: STORE_BUCKET, Key: key, Body: 'other', ContentType: XLSX }));
+      sfn.resetHistory();
+      expect(await ingestUpload(key)).toEqual({ key, outcome: 'already-ingested', uploadId });
+      expect(await getUpload(uploadId)).not.toHaveProperty('refusedObjects');
+      expect(sfn.calls()).toHaveLength(0);
+    },
+  );
+
+  it('takes a re-uploaded row’s new email in place of a registered address that bounced (EMAIL_CORRECTED)', async () => {
+    const first = await upload('440000', 'trainee', await traineeWorkbook([validTrainee(55), validTrainee(56)]));
+    await ingestUpload(first.key, { eTag: first.eTag });
+    const [bounced, kept] = [55, 56].map((n) =>
+      registrationIdFor(2024, '440000', first.uploadId, String(validTrainee(n).creditCode)),
+    ) as [string, string];
+    await markUndeliverable({ registrationId: bounced }, String(validTrainee(55).email), 'bounce', BEFORE_DEADLINE);
+
+    const again = await upload(
+      '440000',
+      'trainee',
+      await traineeWorkbook([
+        { ...validTrainee(55), email: 'corrected@example.com' },
+        { ...validTrainee(56), email: 'other@example.com' },
+      ]),
+    );
+    expect(await ingestUpload(again.key, { eTag: again.eTag })).toMatchObject({ accepted: 0, errors: 0 });
+
+    const findings = (await storedReport(`reports/2024/440000/${again.uploadId}.json`)).findings;
+    expect(findings.map((f) => [f.code, f.severity, f.row])).toEqual([
+      ['ALREADY_REGISTERED', 'warning', 2],
+      ['ALREADY_REGISTERED', 'warning', 3],
+      ['EMAIL_CORRECTED', 'warning', 2],
+    ]);
+    expect(findings[2]?.message).toBe('该学员此前的电子邮箱无法送达，已更新为本行填写的邮箱，此后的通知将发送至新邮箱');
+    expect((await getRegistration(bounced))?.trainee.email).toBe('corrected@example.com');
+    // An address that never bounced is not replaced by a re-upload.
+    expect((await getRegistration(kept))?.trainee.email).toBe(validTrainee(56).email);
+    const history = await listHistory(bounced, { limit: 10, caller: 'test' });
+    expect(history.items).toContainEqual(
+      expect.objectContaining({ kind: 'address-corrected', by: 'unit:440000', reason: 'bounce' }),
+    );
   });
 
   it('finishes a retried upload whose rows were recorded before a crash: their executions start, nothing is counted twice', async () => {
@@ -524,6 +567,7 @@ describe('the report mail and the logs', () => {
     const warn = vi.spyOn(logger, 'warn').mockImplementation(() => {});
     const info = vi.spyOn(logger, 'info').mockImplementation(() => {});
     const appendKeys = vi.spyOn(logger, 'appendKeys');
+    const annotate = vi.spyOn(tracer, 'putAnnotation');
     const id = newId();
     await ingestUpload(`incoming/2024/999999/${id}.csv`);
     expect(warn).toHaveBeenLastCalledWith('Ignoring object outside the upload key scheme', { code: 'UNIT_UNKNOWN' });
@@ -537,6 +581,11 @@ describe('the report mail and the logs', () => {
     const { key, eTag, uploadId } = await upload('310000', 'trainee', await traineeWorkbook([validTrainee(49)]));
     await ingestUpload(key, { eTag });
     expect(appendKeys).toHaveBeenCalledWith({ uploadId, unit: '310000' });
+    expect(annotate.mock.calls).toEqual([
+      ['uploadId', uploadId],
+      ['unit', '310000'],
+      ['form', 'trainee'],
+    ]);
     expect(info).toHaveBeenCalledWith('No unit contact on record yet; report email skipped', {
       code: 'UNIT_CONTACT_MISSING',
     });
