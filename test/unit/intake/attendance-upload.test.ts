@@ -468,6 +468,18 @@ describe('ingest of a filled sign-in sheet', () => {
     ]);
   });
 
+  it('drops no trainee for any other refusal, even one that names them', async () => {
+    fakes.roster = [onRoster(T1), onRoster(T2), onRoster(T3, { '4': {} }), onRoster(STRANGER)];
+    fakes.recordAttendance.mockImplementation(async () => {
+      throw new DomainError('CONCURRENT_EDIT', '签到正被他人修改', 409, { registrationIds: [T1] });
+    });
+
+    await ingestUpload(await uploadSheet(await filledSheet()));
+
+    expect(fakes.recordAttendance.mock.calls.map(([call]) => call.session)).toEqual([1, 2]);
+    expect(reportedFindings().filter((f) => f.code === 'NOT_ON_ROSTER')).toEqual([]);
+  });
+
   it('fails a sheet for a class the year does not have, without reading a roster', async () => {
     const key = `incoming/2024/class-11/${UPLOAD_ID}.xlsx`;
     fakes.uploads.set(UPLOAD_ID, {
