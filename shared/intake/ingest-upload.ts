@@ -313,6 +313,7 @@ async function ingestAttendanceSheet(
   let accepted = 0;
   for (const [session, cells] of [...bySession].sort(([a], [b]) => a - b)) {
     let pending = cells;
+    // Stryker disable next-line UpdateOperator: `attempt` is only compared with 1, which counting down from 1 also passes once
     for (let attempt = 1; pending.length > 0; attempt++) {
       try {
         const outcome = await recordAttendance({

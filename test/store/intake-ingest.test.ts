@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
@@ -9,13 +10,20 @@ import { dynamoClient, s3Client } from '../../shared/adapters/aws-clients';
 import { systemClock } from '../../shared/adapters/clock';
 import { resetConfig } from '../../shared/adapters/config';
 import { registrationIdFor } from '../../shared/adapters/ids';
+import { listHistory } from '../../shared/adapters/history-store';
 import { keys } from '../../shared/adapters/keys';
+import { logger } from '../../shared/adapters/logger';
+import { alreadySent, markUndeliverable } from '../../shared/adapters/notice-log';
+import { saveProgramme } from '../../shared/adapters/programme-store';
 import { getRegistration } from '../../shared/adapters/registration-store';
 import { getUnitContact, saveUnitContact } from '../../shared/adapters/unit-contact-store';
+import { tracer } from '../../shared/adapters/tracer';
 import { createUpload, getUpload } from '../../shared/adapters/upload-store';
 import type { Finding } from '../../shared/domain/errors';
+import { parseProgramme } from '../../shared/domain/programme';
 import type { UploadRecord } from '../../shared/domain/upload';
 import { ingestUpload } from '../../shared/intake/ingest-upload';
+import defaultProgramme2024 from '../../data/programme-2024.json';
 import { validTrainee, validUnit } from '../fixtures/registration-data';
 import { buildCsv, traineeWorkbook, UNIT_HEADERS, unitRow } from '../fixtures/spreadsheet-files';
 import { STORE_BUCKET, STORE_TABLE } from './support/store-environment';
@@ -364,5 +372,267 @@ describe('the upload report mail to the unit’s contact', () => {
     // Row 3 (the second trainee) has the bad mobile; the good row is no problem of the mail.
     expect(text).toContain('MOBILE_FORMAT');
     expect(text).not.toContain('12345');
+  });
+});
+
+/** The text of the one report mail sent so far. */
+async function reportMailText(): Promise<string> {
+  const [call] = ses.commandCalls(SendEmailCommand);
+  const raw = call?.args[0].input.Content?.Raw?.Data ?? new Uint8Array();
+  return (await simpleParser(Buffer.from(raw))).text ?? '';
+}
+
+describe('ingest’s rarer paths', () => {
+  it('fails an upload whose file was replaced after its event, reading neither file (UPLOAD_REPLACED)', async () => {
+    const first = await upload('340000', 'trainee', await traineeWorkbook([validTrainee(41)]));
+    await s3Client().send(
+      new PutObjectCommand({
+        Bucket: STORE_BUCKET,
+        Key: first.key,
+        Body: await traineeWorkbook([validTrainee(42)]),
+        ContentType: XLSX,
+      }),
+    );
+    // The event of the first file arrives after the second file replaced it.
+    expect(await ingestUpload(first.key, { eTag: first.eTag })).toEqual({
+      key: first.key,
+      outcome: 'ingested',
+      uploadId: first.uploadId,
+      rows: 0,
+      accepted: 0,
+      errors: 1,
+    });
+    expect(await getUpload(first.uploadId)).toMatchObject({
+      status: 'failed',
+      findings: [
+        {
+          code: 'UPLOAD_REPLACED',
+          severity: 'error',
+          message: '读取时文件已被同一上传链接再次上传的文件替换，两份文件均未登记。请重新申请上传链接，只上传一次。',
+          file: '表格.xlsx',
+        },
+      ],
+    });
+    expect(started()).toHaveLength(0);
+  });
+
+  it('claims the upload for the object by its ETag without quotes, and stores the report as JSON and a workbook', async () => {
+    const body = await traineeWorkbook([validTrainee(43)]);
+    const { key, eTag, uploadId } = await upload('350000', 'trainee', body);
+    const md5 = createHash('md5').update(body).digest('hex');
+    expect(eTag).toBe(`"${md5}"`);
+    await ingestUpload(key, { eTag });
+    expect((await getUpload(uploadId))?.processedObject).toBe(`etag:${md5}`);
+    const json = await s3Client().send(
+      new GetObjectCommand({ Bucket: STORE_BUCKET, Key: `reports/2024/350000/${uploadId}.json` }),
+    );
+    expect(json.ContentType).toBe('application/json');
+    const xlsx = await s3Client().send(
+      new GetObjectCommand({ Bucket: STORE_BUCKET, Key: `reports/2024/350000/${uploadId}.xlsx` }),
+    );
+    expect(xlsx.ContentType).toBe(XLSX);
+    // An .xlsx file is a ZIP archive: it starts with "PK".
+    const bytes = await (xlsx.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray();
+    expect(Buffer.from(bytes.subarray(0, 2)).toString('latin1')).toBe('PK');
+  });
+
+  it.each([
+    ['done', async () => traineeWorkbook([validTrainee(44)])],
+    ['failed', async () => new TextEncoder().encode('not a workbook')],
+  ])(
+    'does nothing for a repeated event naming no object once the upload is %s, even if the file changed',
+    async (status, file) => {
+      const { key, eTag, uploadId } = await upload('360000', 'trainee', await file());
+      await ingestUpload(key, { eTag });
+      expect((await getUpload(uploadId))?.status).toBe(status);
+      await s3Client().send(new PutObjectCommand({ Bucket: STORE_BUCKET, Key: key, Body: 'other', ContentType: XLSX }));
+      sfn.resetHistory();
+      expect(await ingestUpload(key)).toEqual({ key, outcome: 'already-ingested', uploadId });
+      expect(await getUpload(uploadId)).not.toHaveProperty('refusedObjects');
+      expect(sfn.calls()).toHaveLength(0);
+    },
+  );
+
+  it('takes a re-uploaded row’s new email in place of a registered address that bounced (EMAIL_CORRECTED)', async () => {
+    const first = await upload('440000', 'trainee', await traineeWorkbook([validTrainee(55), validTrainee(56)]));
+    await ingestUpload(first.key, { eTag: first.eTag });
+    const [bounced, kept] = [55, 56].map((n) =>
+      registrationIdFor(2024, '440000', first.uploadId, String(validTrainee(n).creditCode)),
+    ) as [string, string];
+    await markUndeliverable({ registrationId: bounced }, String(validTrainee(55).email), 'bounce', BEFORE_DEADLINE);
+
+    const again = await upload(
+      '440000',
+      'trainee',
+      await traineeWorkbook([
+        { ...validTrainee(55), email: 'corrected@example.com' },
+        { ...validTrainee(56), email: 'other@example.com' },
+      ]),
+    );
+    expect(await ingestUpload(again.key, { eTag: again.eTag })).toMatchObject({ accepted: 0, errors: 0 });
+
+    const findings = (await storedReport(`reports/2024/440000/${again.uploadId}.json`)).findings;
+    expect(findings.map((f) => [f.code, f.severity, f.row])).toEqual([
+      ['ALREADY_REGISTERED', 'warning', 2],
+      ['ALREADY_REGISTERED', 'warning', 3],
+      ['EMAIL_CORRECTED', 'warning', 2],
+    ]);
+    expect(findings[2]?.message).toBe('该学员此前的电子邮箱无法送达，已更新为本行填写的邮箱，此后的通知将发送至新邮箱');
+    expect((await getRegistration(bounced))?.trainee.email).toBe('corrected@example.com');
+    // An address that never bounced is not replaced by a re-upload.
+    expect((await getRegistration(kept))?.trainee.email).toBe(validTrainee(56).email);
+    const history = await listHistory(bounced, { limit: 10, caller: 'test' });
+    expect(history.items).toContainEqual(
+      expect.objectContaining({ kind: 'address-corrected', by: 'unit:440000', reason: 'bounce' }),
+    );
+  });
+
+  it('finishes a retried upload whose rows were recorded before a crash: their executions start, nothing is counted twice', async () => {
+    const { key, eTag, uploadId, record } = await upload(
+      '370000',
+      'trainee',
+      await traineeWorkbook([validTrainee(45), validTrainee(46)]),
+    );
+    await ingestUpload(key, { eTag });
+    // As if the first attempt crashed after recording the rows: the upload is still being processed.
+    await dynamoClient().send(
+      new PutCommand({
+        TableName: STORE_TABLE,
+        Item: {
+          ...keys.upload(uploadId),
+          type: 'upload',
+          ...record,
+          status: 'processing',
+          processedObject: (await getUpload(uploadId))?.processedObject,
+        },
+      }),
+    );
+    sfn.resetHistory();
+    expect(await ingestUpload(key, { eTag })).toMatchObject({ outcome: 'ingested', accepted: 2, errors: 0 });
+    expect(started()).toHaveLength(2);
+  });
+
+  it('refuses every row of a unit the year’s quota table does not list (UNIT_UNKNOWN)', async () => {
+    const programme = parseProgramme(defaultProgramme2024);
+    const { '110000': _dropped, ...quotas } = programme.quotas;
+    await saveProgramme({ ...programme, year: 2027, quotas });
+    const { key, eTag, uploadId } = await upload(
+      '110000',
+      'trainee',
+      await traineeWorkbook([validTrainee(47), validTrainee(48)]),
+      { year: 2027 },
+    );
+    expect(await ingestUpload(key, { eTag })).toMatchObject({ rows: 2, accepted: 0, errors: 2 });
+    const findings = (await storedReport(`reports/2027/110000/${uploadId}.json`)).findings;
+    expect(findings.map((f) => [f.code, f.row, f.message])).toEqual([
+      ['UNIT_UNKNOWN', 2, '本单位不在本年度名额分配表中，无法报名'],
+      ['UNIT_UNKNOWN', 3, '本单位不在本年度名额分配表中，无法报名'],
+    ]);
+  });
+
+  it('fails a registration form it cannot read as a workbook, with no workbook copy', async () => {
+    const { key, eTag, uploadId } = await upload('410000', 'trainee', new TextEncoder().encode('not a workbook'));
+    await ingestUpload(key, { eTag });
+    const stored = await getUpload(uploadId);
+    expect(stored).toMatchObject({ status: 'failed', accepted: 0 });
+    expect(stored?.reportKeys).not.toHaveProperty('xlsx');
+  });
+
+  it('takes the contact from the unit’s own row of 附件3 wherever it stands, and records none from another unit’s only', async () => {
+    const other = { ...validUnit(), unitCode: '120000', contactName: '赵六' };
+    const mixed = await upload(
+      '420000',
+      'unit',
+      buildCsv(UNIT_HEADERS, [unitRow(other), unitRow({ ...validUnit(), unitCode: '420000' })]),
+      {
+        extension: 'csv',
+      },
+    );
+    expect(await ingestUpload(mixed.key, { eTag: mixed.eTag })).toMatchObject({ accepted: 1, errors: 1 });
+    expect(await getUnitContact('420000')).toMatchObject({ contactName: '王五' });
+
+    const foreign = await upload('430000', 'unit', buildCsv(UNIT_HEADERS, [unitRow(other)]), { extension: 'csv' });
+    expect(await ingestUpload(foreign.key, { eTag: foreign.eTag })).toMatchObject({
+      outcome: 'ingested',
+      rows: 1,
+      accepted: 0,
+      errors: 1,
+    });
+    expect(await getUnitContact('430000')).toBeUndefined();
+  });
+});
+
+describe('the report mail and the logs', () => {
+  it('logs what it ignores, skips the mail without a contact, and logs the counts of an ingested upload', async () => {
+    const warn = vi.spyOn(logger, 'warn').mockImplementation(() => {});
+    const info = vi.spyOn(logger, 'info').mockImplementation(() => {});
+    const appendKeys = vi.spyOn(logger, 'appendKeys');
+    const annotate = vi.spyOn(tracer, 'putAnnotation');
+    const id = newId();
+    await ingestUpload(`incoming/2024/999999/${id}.csv`);
+    expect(warn).toHaveBeenLastCalledWith('Ignoring object outside the upload key scheme', { code: 'UNIT_UNKNOWN' });
+    await ingestUpload(`incoming/2024/110000/${id}.csv`);
+    expect(warn).toHaveBeenLastCalledWith('Ignoring object with no matching upload request', {
+      uploadId: id,
+      code: 'UPLOAD_UNKNOWN',
+    });
+
+    // 310000 has no contact on record.
+    const { key, eTag, uploadId } = await upload('310000', 'trainee', await traineeWorkbook([validTrainee(49)]));
+    await ingestUpload(key, { eTag });
+    expect(appendKeys).toHaveBeenCalledWith({ uploadId, unit: '310000' });
+    expect(annotate.mock.calls).toEqual([
+      ['uploadId', uploadId],
+      ['unit', '310000'],
+      ['form', 'trainee'],
+    ]);
+    expect(info).toHaveBeenCalledWith('No unit contact on record yet; report email skipped', {
+      code: 'UNIT_CONTACT_MISSING',
+    });
+    expect(info).toHaveBeenLastCalledWith('Upload ingested', { rows: 1, accepted: 1, errors: 0 });
+    expect(ses.calls()).toHaveLength(0);
+  });
+
+  it('lists only errors in the mail, records the send once per upload, and mails no address marked undeliverable', async () => {
+    await saveUnitContact({ unit: '320000', unitName: '江苏', email: 'js@example.gov.cn' } as never);
+    const first = await upload('320000', 'trainee', await traineeWorkbook([validTrainee(51)]));
+    await ingestUpload(first.key, { eTag: first.eTag });
+    ses.resetHistory();
+    // The same enterprise again (a warning) and a bad mobile (an error).
+    const again = await upload(
+      '320000',
+      'trainee',
+      await traineeWorkbook([validTrainee(51), { ...validTrainee(52), mobile: '12345' }]),
+    );
+    await ingestUpload(again.key, { eTag: again.eTag });
+    const text = await reportMailText();
+    expect(text).toContain('MOBILE_FORMAT');
+    expect(text).not.toContain('ALREADY_REGISTERED');
+    expect(
+      await alreadySent({ subject: `UPLOAD-${again.uploadId}`, kind: 'upload-report', attempt: 1, recipient: 'unit' }),
+    ).toBe(true);
+
+    await markUndeliverable({ unit: '320000' }, 'js@example.gov.cn', 'bounce', BEFORE_DEADLINE);
+    ses.resetHistory();
+    const third = await upload('320000', 'trainee', await traineeWorkbook([validTrainee(53)]));
+    await ingestUpload(third.key, { eTag: third.eTag });
+    expect(ses.calls()).toHaveLength(0);
+  });
+
+  it('mails nothing, and does not fail, when neither the upload’s year nor the current year has a programme', async () => {
+    await saveUnitContact({ unit: '330000', unitName: '浙江', email: 'zj@example.gov.cn' } as never);
+    vi.stubEnv('PROGRAMME_YEAR', '2031');
+    resetConfig();
+    try {
+      const { key, eTag, uploadId } = await upload('330000', 'trainee', await traineeWorkbook([validTrainee(54)]), {
+        year: 2030,
+      });
+      expect(await ingestUpload(key, { eTag })).toMatchObject({ outcome: 'ingested', errors: 1 });
+      expect((await getUpload(uploadId))?.findings?.map((f) => f.code)).toEqual(['PROGRAMME_UNKNOWN']);
+      expect(ses.calls()).toHaveLength(0);
+    } finally {
+      vi.unstubAllEnvs();
+      resetConfig();
+    }
   });
 });

@@ -8,6 +8,7 @@ import { validUnit } from '../../fixtures/registration-data';
 import {
   DAY_TWO_EVENING,
   fillSignInSheet,
+  loadWorkbook,
   mark,
   programme,
   registrationIdOf,
@@ -32,6 +33,9 @@ const fakes = vi.hoisted(() => ({
   sendMail: vi.fn(async () => 'message-id'),
   getUnitQuotaState: vi.fn(async () => ({ deadlineExtendedUntil: undefined })),
   saveUnitContact: vi.fn(async () => {}),
+  claim: vi.fn(async (_uploadId: string, _object: string, _now: Date) => ({ kind: 'claimed' })),
+  readError: undefined as Error | undefined,
+  countMetric: vi.fn(),
 }));
 
 vi.mock('../../../shared/adapters/clock', () => ({ systemClock: { now: () => fakes.now } }));
@@ -44,7 +48,7 @@ vi.mock('../../../shared/adapters/ids', async (original) => ({
 vi.mock('../../../shared/adapters/upload-store', () => ({
   createUpload: async (upload: UploadRecord) => void fakes.uploads.set(upload.uploadId, upload),
   getUpload: async (uploadId: string) => fakes.uploads.get(uploadId),
-  claimUpload: async () => ({ kind: 'claimed' }),
+  claimUpload: (uploadId: string, object: string, now: Date) => fakes.claim(uploadId, object, now),
   recordRefusedObject: async () => undefined,
   completeUpload: async (uploadId: string, _object: string, outcome: Record<string, unknown>) =>
     void fakes.completed.push({ uploadId, outcome }),
@@ -59,13 +63,20 @@ vi.mock('../../../shared/adapters/upload-files', () => ({
       : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
     return { size: object.byteLength, contentType, versionId: undefined };
   },
-  readUpload: async (key: string) => fakes.objects.get(key),
+  readUpload: async (key: string) => {
+    if (fakes.readError) throw fakes.readError;
+    return fakes.objects.get(key);
+  },
   ObjectReplaced: class ObjectReplaced extends Error {},
   deleteUploadVersion: async () => undefined,
   writeReportFile: async (key: string, body: unknown) => void fakes.reports.set(key, body),
 }));
 vi.mock('../../../shared/adapters/class-roster', () => ({ listClassRoster: async () => fakes.roster }));
 vi.mock('../../../shared/classes/attendance-service', () => ({ recordAttendance: fakes.recordAttendance }));
+vi.mock('../../../shared/adapters/metrics', async (original) => ({
+  ...(await original<object>()),
+  countMetric: fakes.countMetric,
+}));
 vi.mock('../../../shared/adapters/mailer', () => ({ sendMail: fakes.sendMail }));
 // The send log in memory: each send key claims once, no address is marked undeliverable.
 vi.mock('../../../shared/adapters/notice-log', () => {
@@ -144,6 +155,10 @@ beforeEach(() => {
   }));
   fakes.sendMail.mockClear();
   fakes.getUnitQuotaState.mockClear();
+  fakes.claim.mockReset();
+  fakes.claim.mockResolvedValue({ kind: 'claimed' });
+  fakes.readError = undefined;
+  fakes.countMetric.mockClear();
 });
 afterEach(() => vi.clearAllMocks());
 
@@ -352,5 +367,222 @@ describe('ingest of a filled sign-in sheet', () => {
     expect(fakes.saveUnitContact).toHaveBeenCalledTimes(1);
     expect(fakes.sendMail).toHaveBeenCalledTimes(1);
     expect(fakes.reports.has(`reports/2024/110000/${UPLOAD_ID}.xlsx`)).toBe(true);
+  });
+  it('reports a stranger’s row once, names the sheet, and takes leave the unit granted as granted', async () => {
+    const [row1, row2, row3] = signInRows(3) as [object, object, object];
+    const rows = [
+      row1,
+      { ...row2, leave: [3] },
+      { ...row3, leave: [4] },
+      { ...signInRows(1)[0], registrationId: STRANGER, name: '旁听' },
+    ];
+    const data = await fillSignInSheet(await signInSheet(rows as never), (sheet, at) => {
+      // The first row's only mark is for session 2, the next row's for session 1.
+      mark(sheet, at, T1, 2, '出勤');
+      mark(sheet, at, T2, 1, '出勤');
+      mark(sheet, at, STRANGER, 1, '出勤');
+      mark(sheet, at, STRANGER, 2, '出勤');
+    });
+    const sheetName = (await loadWorkbook(data)).worksheets[0]?.name;
+    // T2 has no leave on record at all; T3's leave for session 4 was granted by the unit.
+    const t2 = { registrationId: T2, status: 'assigned', classNumber: 1 } as unknown as Registration;
+    fakes.roster = [onRoster(T1), t2, onRoster(T3, { '4': { reason: '病假' } })];
+    // Each session: one cell recorded, one corrected (both count as accepted).
+    fakes.recordAttendance.mockImplementation(async () => ({ recorded: 1, corrected: 1, unchanged: 0 }));
+    const key = await uploadSheet(data);
+    fakes.uploads.set(UPLOAD_ID, { ...(fakes.uploads.get(UPLOAD_ID) as object), createdBy: undefined });
+
+    expect(await ingestUpload(key)).toMatchObject({ outcome: 'ingested', rows: 4, accepted: 4 });
+
+    expect(fakes.recordAttendance.mock.calls.map(([call]) => [call.session, call.actor])).toEqual([
+      [1, `upload:${UPLOAD_ID}`],
+      [2, `upload:${UPLOAD_ID}`],
+    ]);
+    expect(reportedFindings()).toEqual([
+      {
+        code: 'LEAVE_NOT_BY_UNIT',
+        severity: 'warning',
+        message:
+          '第 6 行「第3场 第2天上午（9月24日） (I)」：系统中没有学员所在单位为该场办理的请假，本表中的“请假”不作准假，按未签到处理。',
+        file: '签到表.xlsx',
+        sheet: sheetName,
+        row: 6,
+        column: '第3场 第2天上午（9月24日） (I)',
+      },
+      {
+        code: 'NOT_ON_ROSTER',
+        severity: 'error',
+        message: '第 8 行的报名编号不在第1期学员名单中，本行签到未登记。请核对报名编号，或重新导出本期签到表后填写。',
+        file: '签到表.xlsx',
+        sheet: sheetName,
+        row: 8,
+        column: '报名编号 (B)',
+        value: STRANGER,
+      },
+    ]);
+  });
+
+  it('retries a session once without trainees the service no longer finds, and refuses it when that is not enough', async () => {
+    fakes.roster = [onRoster(T1), onRoster(T2), onRoster(T3, { '4': {} }), onRoster(STRANGER)];
+    const refusals: DomainError[] = [
+      // Session 1 (T1, T2, the stranger): T2 is gone, then T1 too — the second refusal is the session's.
+      new DomainError('NOT_ON_ROSTER', '不在名单中', 400, { registrationIds: [T2] }),
+      new DomainError('NOT_ON_ROSTER', '名单已变', 400, { registrationIds: [T1] }),
+      // Session 2 (T1 only): T1 is gone, so nothing is left to record.
+      new DomainError('NOT_ON_ROSTER', '不在名单中', 400, { registrationIds: [T1] }),
+      // Session 3 (T2's unreadable mark is no cell): none.
+    ];
+    fakes.recordAttendance.mockImplementation(async () => {
+      const refusal = refusals.shift();
+      if (refusal) throw refusal;
+      return { recorded: 1, corrected: 0, unchanged: 0 };
+    });
+
+    expect(await ingestUpload(await uploadSheet(await filledSheet()))).toMatchObject({ accepted: 0 });
+
+    expect(fakes.recordAttendance.mock.calls.map(([call]) => [call.session, call.records.length])).toEqual([
+      [1, 3],
+      [1, 2],
+      [2, 1],
+    ]);
+    const findings = reportedFindings();
+    expect(findings.filter((f) => f.code === 'NOT_ON_ROSTER' && f.row !== undefined).map((f) => f.row)).toEqual([6, 5]);
+    expect(findings.filter((f) => f.row === undefined)).toEqual([
+      { code: 'NOT_ON_ROSTER', severity: 'error', message: '第1场的签到未登记：名单已变', file: '签到表.xlsx' },
+    ]);
+  });
+
+  it('refuses a session outright when the refusal names no trainee to drop', async () => {
+    fakes.roster = [onRoster(T1), onRoster(T2), onRoster(T3, { '4': {} }), onRoster(STRANGER)];
+    fakes.recordAttendance.mockImplementation(async (call: { session: number }) => {
+      if (call.session === 1) throw new DomainError('NOT_ON_ROSTER', '名单为空', 400, { registrationIds: [] });
+      throw new DomainError('NOT_ON_ROSTER', '名单不可读', 400);
+    });
+
+    expect(await ingestUpload(await uploadSheet(await filledSheet()))).toMatchObject({ accepted: 0 });
+
+    expect(fakes.recordAttendance.mock.calls.map(([call]) => call.session)).toEqual([1, 2]);
+    expect(reportedFindings().filter((f) => f.row === undefined)).toEqual([
+      { code: 'NOT_ON_ROSTER', severity: 'error', message: '第1场的签到未登记：名单为空', file: '签到表.xlsx' },
+      { code: 'NOT_ON_ROSTER', severity: 'error', message: '第2场的签到未登记：名单不可读', file: '签到表.xlsx' },
+    ]);
+  });
+
+  it('drops no trainee for any other refusal, even one that names them', async () => {
+    fakes.roster = [onRoster(T1), onRoster(T2), onRoster(T3, { '4': {} }), onRoster(STRANGER)];
+    fakes.recordAttendance.mockImplementation(async () => {
+      throw new DomainError('CONCURRENT_EDIT', '签到正被他人修改', 409, { registrationIds: [T1] });
+    });
+
+    await ingestUpload(await uploadSheet(await filledSheet()));
+
+    expect(fakes.recordAttendance.mock.calls.map(([call]) => call.session)).toEqual([1, 2]);
+    expect(reportedFindings().filter((f) => f.code === 'NOT_ON_ROSTER')).toEqual([]);
+  });
+
+  it('fails a sheet for a class the year does not have, without reading a roster', async () => {
+    const key = `incoming/2024/class-11/${UPLOAD_ID}.xlsx`;
+    fakes.uploads.set(UPLOAD_ID, {
+      uploadId: UPLOAD_ID,
+      year: 2024,
+      unit: 'class-11',
+      form: 'attendance',
+      classNumber: 11,
+      fileName: '签到表.xlsx',
+      key,
+      status: 'pending',
+      createdBy: 'staff-1',
+      createdAt: '2024-09-24T10:00:00.000Z',
+    });
+    fakes.objects.set(key, await filledSheet());
+
+    expect(await ingestUpload(key)).toMatchObject({ outcome: 'ingested', rows: 0, accepted: 0, errors: 1 });
+
+    expect(fakes.completed[0]?.outcome).toMatchObject({
+      status: 'failed',
+      rows: 0,
+      accepted: 0,
+      findings: [
+        { code: 'CLASS_UNKNOWN', severity: 'error', message: '2024年度没有第11期培训班', file: '签到表.xlsx' },
+      ],
+    });
+    expect(fakes.recordAttendance).not.toHaveBeenCalled();
+  });
+
+  it('ignores an object whose key is not the one its upload request was given', async () => {
+    const key = await uploadSheet(await filledSheet());
+    fakes.uploads.set(UPLOAD_ID, { ...(fakes.uploads.get(UPLOAD_ID) as object), key: key.replace('.xlsx', '.csv') });
+    expect((await ingestUpload(key)).outcome).toBe('ignored');
+    // An attendance request that lost its class matches no unit folder either.
+    const unitKey = `incoming/2024/110000/${UPLOAD_ID}.xlsx`;
+    fakes.uploads.set(UPLOAD_ID, {
+      ...(fakes.uploads.get(UPLOAD_ID) as object),
+      unit: '110000',
+      key: unitKey,
+      classNumber: undefined,
+    });
+    fakes.objects.set(unitKey, await filledSheet());
+    expect((await ingestUpload(unitKey)).outcome).toBe('ignored');
+    expect(fakes.completed).toEqual([]);
+  });
+});
+
+describe('ingest and its claim on the upload', () => {
+  const KEY = `incoming/2024/class-01/${UPLOAD_ID}.xlsx`;
+  function pendingSheet(status = 'pending') {
+    fakes.uploads.set(UPLOAD_ID, {
+      uploadId: UPLOAD_ID,
+      year: 2024,
+      unit: 'class-01',
+      form: 'attendance',
+      classNumber: 1,
+      fileName: '签到表.xlsx',
+      key: KEY,
+      status,
+      createdBy: 'host-tsinghua',
+      createdAt: '2024-09-24T10:00:00.000Z',
+    });
+    fakes.objects.set(KEY, new TextEncoder().encode('%PDF-1.7'));
+  }
+
+  it('claims by the version id where the bucket keeps versions, else by what is known of the object', async () => {
+    pendingSheet();
+    await ingestUpload(KEY, { versionId: 'v-1', eTag: '"abc"' });
+    // This store's HEAD gives neither a version nor an ETag.
+    await ingestUpload(KEY);
+    expect(fakes.claim.mock.calls.map(([uploadId, object]) => [uploadId, object])).toEqual([
+      [UPLOAD_ID, 'version:v-1'],
+      [UPLOAD_ID, 'object:unknown'],
+    ]);
+  });
+
+  it('stops when another ingest finished the same object first: nothing read, nothing stored', async () => {
+    pendingSheet();
+    fakes.claim.mockResolvedValue({ kind: 'finished' });
+    expect(await ingestUpload(KEY, { eTag: '"abc"' })).toEqual({
+      key: KEY,
+      outcome: 'already-ingested',
+      uploadId: UPLOAD_ID,
+    });
+    expect(fakes.completed).toEqual([]);
+    expect(fakes.reports.size).toBe(0);
+  });
+
+  it('counts an upload as received when its pending upload is claimed, not again on a retry', async () => {
+    const received = () => fakes.countMetric.mock.calls.filter(([name]) => name === 'UploadsReceived');
+    pendingSheet('pending');
+    await ingestUpload(KEY, { eTag: '"abc"' });
+    expect(received()).toEqual([['UploadsReceived', { form: 'attendance', unit: 'class-01' }]]);
+    fakes.countMetric.mockClear();
+    pendingSheet('processing');
+    await ingestUpload(KEY, { eTag: '"abc"' });
+    expect(received()).toEqual([]);
+  });
+
+  it('lets a failure to read the file through, so Lambda retries the event', async () => {
+    pendingSheet();
+    fakes.readError = new Error('S3 unreachable');
+    await expect(ingestUpload(KEY, { eTag: '"abc"' })).rejects.toThrow('S3 unreachable');
+    expect(fakes.completed).toEqual([]);
   });
 });
