@@ -305,6 +305,7 @@ async function usableToken(token: string, now: Date): Promise<TokenItem> {
   // A malformed token is answered exactly like an unknown one.
   if (!TOKEN_SHAPE.test(token)) throw evaluationLinkInvalid();
   const result = await dynamoClient().send(
+    // Stryker disable next-line BooleanLiteral: DynamoDB Local reads are always consistent
     new GetCommand({ TableName: table(), Key: keys.evaluationToken(hashToken(token)), ConsistentRead: true }),
   );
   const item = result.Item as TokenItem | undefined;

@@ -265,4 +265,22 @@ describe('deadline extensions changed by another write between the read and the 
     expect((await counter(2059, '210000'))?.deadlineExtendedUntil).toBe('2059-09-13T16:00:00Z');
     expect(await auditTargets('2059-09')).toEqual([]);
   });
+
+  it('passes a failed connection on at once, without reading again', async () => {
+    const failure = new Error('socket hang up');
+    const client = dynamoClient();
+    const send = client.send.bind(client) as (command: unknown) => Promise<unknown>;
+    let reads = 0;
+    vi.spyOn(client, 'send').mockImplementation((async (command: unknown) => {
+      if (command instanceof GetCommand) reads += 1;
+      if (!(command instanceof GetCommand)) throw failure;
+      return send(command);
+    }) as never);
+    await expect(
+      setDeadlineExtension(2060, '220000', extension('2060-09-20T16:00:00Z'), () =>
+        audit('2060-09-02T02:00:00.000Z', 'unit:220000'),
+      ),
+    ).rejects.toBe(failure);
+    expect(reads).toBe(1);
+  });
 });
