@@ -93,6 +93,7 @@ async function overExtensionRead<T>(
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const result = await dynamoClient().send(
+      // Stryker disable next-line BooleanLiteral: DynamoDB Local reads are always consistent
       new GetCommand({ TableName: loadConfig().TABLE_NAME, Key: keys.unitQuota(year, unit), ConsistentRead: true }),
     );
     try {

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { dynamoClient } from '../../shared/adapters/aws-clients';
 import { resetConfig } from '../../shared/adapters/config';
@@ -325,5 +325,101 @@ describe('evaluation store against DynamoDB Local', () => {
       );
     }
     expect((await listClassEvaluation(2033, 1)).responses).toHaveLength(6);
+  });
+});
+
+/**
+ * What only a race or a failing network shows. Another request's write is injected, against DynamoDB Local, right
+ * after the store's read of the invitation; a network failure is injected as the transaction's reply.
+ */
+describe('evaluation store: races and failures', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  /** Runs `other` (through the real client) right after the first read of the invitation that follows. */
+  function afterNextInvitationRead(other: () => Promise<unknown>) {
+    const client = dynamoClient();
+    const send = client.send.bind(client) as (command: unknown) => Promise<unknown>;
+    let done = false;
+    let inOther = false;
+    vi.spyOn(client, 'send').mockImplementation((async (command: unknown) => {
+      const result = await send(command);
+      const isInvitationRead = command instanceof GetCommand && String(command.input.Key?.sk).startsWith('INVITE#');
+      if (isInvitationRead && !done && !inOther) {
+        done = true;
+        inOther = true;
+        try {
+          await other();
+        } finally {
+          inOther = false;
+        }
+      }
+      return result;
+    }) as never);
+  }
+
+  /** Every transaction fails as a dropped connection would (not a refusal). */
+  function transactionsFail(): Error {
+    const failure = new Error('socket hang up');
+    const client = dynamoClient();
+    const send = client.send.bind(client) as (command: unknown) => Promise<unknown>;
+    vi.spyOn(client, 'send').mockImplementation((async (command: unknown) => {
+      if (command instanceof TransactWriteCommand) throw failure;
+      return send(command);
+    }) as never);
+    return failure;
+  }
+
+  it('loads the store afresh and writes to the configured table (its module-level code)', async () => {
+    vi.resetModules();
+    const fresh = await import('../../shared/adapters/evaluation-store');
+    const token = await fresh.inviteToEvaluation(trainee('F1', 2031, 1), at('2031-06-01T08:00:00.000Z'));
+    expect(await item(`EVALTOKEN#${hashToken(token as string)}`, 'TOKEN')).toMatchObject({ registrationId: 'F1' });
+  });
+
+  it('re-invites no one whose answer lands between the read and the new link', async () => {
+    const invited = at('2031-06-01T08:00:00.000Z');
+    const token = (await inviteToEvaluation(trainee('F2', 2031, 2), invited)) as string;
+    afterNextInvitationRead(() => recordEvaluationResponse(token, answer, plus(invited, DAY)));
+    expect(await inviteToEvaluation(trainee('F2', 2031, 2), plus(invited, DAY))).toBeUndefined();
+    expect((await invitationOf(2031, 2, 'F2')).answered).toBe(true);
+  });
+
+  it('a first invitation that loses to another carries on as a re-invitation: its link is the one that works', async () => {
+    const invited = at('2031-06-01T08:00:00.000Z');
+    let other: string | undefined;
+    afterNextInvitationRead(async () => {
+      other = await inviteToEvaluation(trainee('F6', 2031, 6), invited);
+    });
+    const mine = (await inviteToEvaluation(trainee('F6', 2031, 6), invited)) as string;
+    expect(mine).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect((await openEvaluationLink(mine, invited)).classNumber).toBe(6);
+    await expect(openEvaluationLink(other as string, invited)).rejects.toMatchObject({
+      code: 'EVALUATION_LINK_INVALID',
+    });
+  });
+
+  it('a re-invitation that loses to another re-invitation is a conflict, not a link', async () => {
+    const invited = at('2031-06-01T08:00:00.000Z');
+    await inviteToEvaluation(trainee('F3', 2031, 3), invited);
+    afterNextInvitationRead(() => inviteToEvaluation(trainee('F3', 2031, 3), plus(invited, DAY)));
+    await expect(inviteToEvaluation(trainee('F3', 2031, 3), plus(invited, DAY))).rejects.toMatchObject({
+      code: 'EVALUATION_CONFLICT',
+      status: 409,
+    });
+  });
+
+  it('passes a failed connection on, from the first invitation, a reminder, an answer and a taken-back reminder', async () => {
+    const invited = at('2031-06-01T08:00:00.000Z');
+    await inviteToEvaluation(trainee('F4', 2031, 4), invited);
+    const invitation = await invitationOf(2031, 4, 'F4');
+    const token = (await inviteToEvaluation(trainee('F4', 2031, 4), invited)) as string;
+    const current = await invitationOf(2031, 4, 'F4');
+    const failure = transactionsFail();
+    await expect(inviteToEvaluation(trainee('F5', 2031, 4), invited)).rejects.toBe(failure);
+    await expect(remindToEvaluate(current, plus(invited, 5 * DAY))).rejects.toBe(failure);
+    await expect(recordEvaluationResponse(token, answer, plus(invited, DAY))).rejects.toBe(failure);
+    await expect(withdrawReminder(invitation, token, undefined)).rejects.toBe(failure);
   });
 });

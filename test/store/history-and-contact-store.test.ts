@@ -1,4 +1,4 @@
-import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { dynamoClient } from '../../shared/adapters/aws-clients';
 import { historyPut, listHistory } from '../../shared/adapters/history-store';
@@ -48,6 +48,18 @@ describe('registration history against DynamoDB Local', () => {
       listHistory('R-H3', { limit: 1, caller: 'unit:110000', cursor: first.next ?? undefined }),
     ).rejects.toThrow();
   });
+
+  it('refuses a cursor of another registration’s history, from the same caller', async () => {
+    const events = [1, 2].map((d) => ({ at: `2030-10-0${d}T01:00:00.000Z`, kind: 'status', by: 'staff:s1' }) as const);
+    await dynamoClient().send(new TransactWriteCommand({ TransactItems: events.map((e) => historyPut('R-H4', e)) }));
+    await dynamoClient().send(new TransactWriteCommand({ TransactItems: events.map((e) => historyPut('R-H5', e)) }));
+    const first = await listHistory('R-H4', { limit: 1, caller: 'staff:s1' });
+    expect(first.next).toEqual(expect.any(String));
+    // Refused as a bad cursor (400), before DynamoDB would fail on a start key of another partition.
+    await expect(
+      listHistory('R-H5', { limit: 1, caller: 'staff:s1', cursor: first.next ?? undefined }),
+    ).rejects.toMatchObject({ code: 'INVALID_CURSOR', status: 400 });
+  });
 });
 
 describe('unit contacts against DynamoDB Local', () => {
@@ -67,6 +79,11 @@ describe('unit contacts against DynamoDB Local', () => {
     };
     await saveUnitContact(contact);
     expect(await getUnitContact('440000')).toEqual(contact);
+    // Stored as the item docs/architecture.md lists: type `unit-contact`, UNIT#<unit> / CONTACT.
+    const stored = await dynamoClient().send(
+      new GetCommand({ TableName: STORE_TABLE, Key: keys.unitContact('440000') }),
+    );
+    expect(stored.Item).toMatchObject({ pk: 'UNIT#440000', sk: 'CONTACT', type: 'unit-contact' });
     expect(await getUnitContact('440300')).toBeUndefined();
   });
 });

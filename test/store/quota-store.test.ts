@@ -44,6 +44,8 @@ describe('quota store against DynamoDB Local', () => {
     const figures = await listUnitFigures(2027);
     expect([...figures.keys()].sort()).toEqual(['210000', '210200']);
     expect(figures.get('210000')).toEqual({ used: 4, counts: {} });
+    // A unit without an extension has no deadlineExtendedUntil at all (not one set to undefined).
+    expect(Object.keys(figures.get('210000') ?? {}).sort()).toEqual(['counts', 'used']);
     expect(figures.get('210200')).toEqual({
       used: 2,
       deadlineExtendedUntil: '2027-09-02T16:00:00Z',

@@ -1,7 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { useUnitTestEnvironment } from '../../support/unit-environment';
 import {
   ROWS_PER_TRANSACTION,
@@ -92,6 +92,36 @@ describe('one row, one transaction: cancellations become outcomes', () => {
   ])('cancellation %j → %j', async (codes, outcome) => {
     dynamo.on(TransactWriteCommand).rejects(cancelled(codes, '120000'));
     expect(await recordOne({ registration, personHash: 'h', quota: 23 })).toEqual(outcome);
+    // A row on its own is one transaction, asked to return the lock holder, and not replayed.
+    const calls = dynamo.commandCalls(TransactWriteCommand);
+    expect(calls).toHaveLength(1);
+    const items = calls[0]?.args[0].input.TransactItems ?? [];
+    expect(items.map((item) => item.Put?.ReturnValuesOnConditionCheckFailure)).toEqual([
+      undefined,
+      'ALL_OLD',
+      'ALL_OLD',
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it.each([
+    [['None', 'ConditionalCheckFailed', 'None', 'None', 'None'], { kind: 'duplicate-enterprise', heldByUnit: '' }],
+    [['None', 'None', 'ConditionalCheckFailed', 'None', 'None'], { kind: 'duplicate-person', heldByUnit: '' }],
+  ])('a lock refused without its holder (%j) still names the duplicate, with no unit', async (codes, outcome) => {
+    dynamo.on(TransactWriteCommand).rejects(cancelled(codes));
+    expect(await recordOne({ registration, personHash: 'h', quota: 23 })).toEqual(outcome);
+  });
+
+  it('passes on a cancellation it cannot explain (no reasons, or another reason) without retrying', async () => {
+    const bare = new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {} });
+    dynamo.on(TransactWriteCommand).rejects(bare);
+    await expect(recordOne({ registration, personHash: 'h', quota: 23 })).rejects.toBe(bare);
+    dynamo.reset();
+    const throttled = cancelled(['None', 'None', 'None', 'None', 'ThrottlingError']);
+    dynamo.on(TransactWriteCommand).rejects(throttled);
+    await expect(recordOne({ registration, personHash: 'h', quota: 23 })).rejects.toBe(throttled);
+    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(1);
   });
 
   it('retries transaction conflicts, then succeeds', async () => {
@@ -101,6 +131,32 @@ describe('one row, one transaction: cancellations become outcomes', () => {
       .resolves({});
     expect(await recordOne({ registration, personHash: 'h', quota: 23 })).toEqual({ kind: 'recorded' });
     expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(2);
+  });
+
+  describe('conflict back-off', () => {
+    afterEach(() => {
+      vi.restoreAllMocks();
+    });
+
+    /**
+     * DynamoDB's advice: exponential back-off with jitter, up to 20 ms × 2^attempt here, scaled by a random factor.
+     * With the factor fixed at ½ the waits are, by hand, 10, 20, 40, 80, 160, 320, 640 and 1280 ms: eight retries,
+     * nine attempts, then the conflict is passed on.
+     */
+    it('waits twice as long before each of its eight retries, then passes the conflict on', async () => {
+      const waits: number[] = [];
+      vi.spyOn(Math, 'random').mockReturnValue(0.5);
+      vi.spyOn(globalThis, 'setTimeout').mockImplementation(((resolve: () => void, ms: number) => {
+        waits.push(ms);
+        resolve();
+        return 0;
+      }) as unknown as typeof setTimeout);
+      const conflict = cancelled(['None', 'None', 'None', 'TransactionConflict', 'None']);
+      dynamo.on(TransactWriteCommand).rejects(conflict);
+      await expect(recordOne({ registration, personHash: 'h', quota: 23 })).rejects.toBe(conflict);
+      expect(waits).toEqual([10, 20, 40, 80, 160, 320, 640, 1280]);
+      expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(9);
+    });
   });
 
   it('refuses every row when the quota is zero, even before the counter exists', async () => {
@@ -185,6 +241,26 @@ describe('recordRegistrations: rows share transactions, a cancelled group is rep
       'quota-exceeded',
     ]);
     expect(transactions().map((t) => t.TransactItems?.length)).toEqual([32, 8, 5, 5]);
+  });
+
+  it('writes rows of different units, years or quotas one by one, each against its own counter', async () => {
+    dynamo.on(TransactWriteCommand).resolves({});
+    for (const other of [{ unit: '120000' }, { year: 2025 }]) {
+      dynamo.reset();
+      dynamo.on(TransactWriteCommand).resolves({});
+      const mixed = rows(3);
+      const second = mixed[1] as { registration: Registration };
+      second.registration = { ...second.registration, ...other };
+      await recordRegistrations(mixed);
+      expect(transactions().map((t) => t.TransactItems?.length)).toEqual([5, 5, 5]);
+    }
+    dynamo.reset();
+    dynamo.on(TransactWriteCommand).resolves({});
+    const quotas = rows(3);
+    (quotas[2] as { quota: number }).quota = 50;
+    await recordRegistrations(quotas);
+    expect(transactions().map((t) => t.TransactItems?.length)).toEqual([5, 5, 5]);
+    expect(transactions()[2]?.TransactItems?.[3]?.Update?.ExpressionAttributeValues).toMatchObject({ ':limit': 49 });
   });
 
   it('writes rows one by one when the same enterprise or person appears twice in a group', async () => {
