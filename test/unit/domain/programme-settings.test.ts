@@ -583,6 +583,8 @@ describe('malformed drafts: one problem each, never a crash or a second, mislead
     ['a year given as text', (b: Draft) => (b.year = '2024' as never), ['YEAR_INVALID year']],
     ['a time zone that is not text', (b: Draft) => (b.timeZone = 5 as never), ['TIME_ZONE_UNSUPPORTED timeZone']],
     ['classes that are not a list', (b: Draft) => (b.classes = 'x' as never), ['CLASS_INVALID classes']],
+    ['classes left out', (b: Draft) => delete (b as Partial<Draft>).classes, ['CLASS_INVALID classes']],
+    ['classes that are null', (b: Draft) => (b.classes = null as never), ['CLASS_INVALID classes']],
     ['a class that is null', (b: Draft) => b.classes.push(null as never), ['CLASS_INVALID classes[10]']],
     [
       'a class without its number (named by its position)',

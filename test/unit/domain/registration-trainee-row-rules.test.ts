@@ -143,3 +143,73 @@ describe('trainee row: choices and declarations', () => {
     expect(codes({ email: 'trainee@example' })).toEqual(['EMAIL_FORMAT@email']);
   });
 });
+
+describe('trainee row: what each message tells the clerk', () => {
+  const only = (changes: Record<string, unknown>) => {
+    const { findings } = run(changes);
+    expect(findings).toHaveLength(1);
+    return findings[0];
+  };
+
+  it('a 一把手 answered 否: a warning with the reason given, an error without one', () => {
+    expect(only({ isTopPerson: '否', remarks: '董事长委托总经理参训' })).toMatchObject({
+      code: 'NOT_TOP_PERSON',
+      severity: 'warning',
+      message: expect.stringMatching(/不是企业一把手.*备注.*推荐理由.*待审核/),
+      value: '否',
+    });
+    expect(only({ isTopPerson: '否', remarks: '' })?.message).toMatch(/不是企业一把手.*须在「备注」中说明推荐理由/);
+  });
+
+  it('a category of only 其他 without a reason asks for the enterprise’s type in 备注', () => {
+    expect(only({ categories: '其他', remarks: '' })).toMatchObject({
+      code: 'OTHER_CATEGORY_REASON_REQUIRED',
+      message: expect.stringMatching(/其他.*备注.*企业的具体类型或推荐理由/),
+    });
+  });
+
+  it('a birth date cell holding a number that is no date is unreadable, not an Excel serial typed as text', () => {
+    // Serial 5 is 1900-01-04, outside 1900–2100's real birth dates the reader accepts (docs/domain-rules.md, "Dates").
+    expect(only({ birthDate: 5 })?.message).toMatch(/出生日期无法识别/);
+  });
+
+  it('an ID as a number, an ID born in the future: the message says what is wrong without the birth date', () => {
+    expect(only({ idNumber: '1.10105E+17' })?.message).toMatch(/被 Excel 存成了数字.*1\.10105E\+17.*文本/);
+    const future = makeResidentId('20250101', 2);
+    const message = only({ idNumber: future, birthDate: '2025-01-01' })?.message;
+    expect(message).toMatch(/出生日期晚于今天/);
+    expect(message).not.toContain('2025');
+  });
+
+  it('a credit code stored as a number says so; a wrong check character names the checksum', () => {
+    expect(only({ creditCode: 913501001234567 })?.message).toMatch(/被 Excel 存成了数字.*文本/);
+    const good = makeCreditCode(7);
+    const wrong = good.slice(0, 17) + (good[17] === '0' ? '1' : '0');
+    const result = run({ creditCode: wrong });
+    expect(result.findings).toEqual([
+      expect.objectContaining({ code: 'USCC_CHECKSUM', severity: 'error', column: 'creditCode' }),
+    ]);
+    expect(result.findings[0]?.message).toMatch(/校验位不正确/);
+    expect(result.record).toBeNull();
+    expect(result.creditCode).toBeUndefined();
+  });
+
+  it('a code registered with 民政 (51…) is named as such in the warning', () => {
+    // GB 32100-2015 Annex A: authority 5 is 民政.
+    expect(only({ creditCode: makeCreditCode(2, '350100', '51') })?.message).toMatch(
+      /该单位为民政登记（机构类别 1），不是市场监管部门登记的企业（企业以 91 开头）/,
+    );
+  });
+
+  it('a declaration cell with a formula error has that one finding, not a second', () => {
+    expect(only({ voluntary: { error: '#N/A' } })?.code).toBe('CELL_ERROR');
+    expect(only({ goodStanding: { error: '#REF!' } })?.code).toBe('CELL_ERROR');
+  });
+
+  it('a cell of only separators asks for at least one category', () => {
+    expect(only({ categories: '、，' })).toMatchObject({
+      code: 'CATEGORY_REQUIRED',
+      message: '请至少选择一个企业类型。',
+    });
+  });
+});
