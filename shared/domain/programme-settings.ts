@@ -150,7 +150,6 @@ function classNumbersIn(value: unknown): Set<number> | undefined {
   return new Set(
     value.flatMap((item) => {
       const number = (item as { number?: unknown } | null)?.number;
-      // Stryker disable next-line ArrayDeclaration: the set is only asked about class numbers, which no other entry equals.
       return typeof number === 'number' ? [number] : [];
     }),
   );

@@ -78,6 +78,9 @@ describe('enterprise categories', () => {
     ["专精特新'小巨人'企业", '专精特新"小巨人"企业'],
     ['专精特新 中小企业', '专精特新中小企业'],
     ['专精特新小巨人', '专精特新"小巨人"企业'],
+    ['小巨人企业', '专精特新"小巨人"企业'],
+    ['单项冠军', '制造业单项冠军'],
+    ['高新技术企业', '高新技术企业'],
     ['国家级专精特新小巨人企业', '专精特新"小巨人"企业'],
     ['单项冠军企业', '制造业单项冠军'],
     ['制造业单项冠军企业', '制造业单项冠军'],
@@ -172,6 +175,7 @@ describe('yes/no, gender, class and counts', () => {
     ['二十', undefined],
     ['X第3期', undefined],
     ['3期X', undefined],
+    ['3第', undefined],
     ['十十', undefined],
   ])('class %j → %s', (input, output) => expect(parseClassNumber(input)).toBe(output));
 

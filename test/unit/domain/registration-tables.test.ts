@@ -1,6 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import { STDNUM_USCC_FOUND_ONLINE } from '../../fixtures/reference-numbers';
-import { CREDIT_CODE_ORACLE_ALPHABET, creditCodeCheckOracle } from '../../support/check-char-oracles';
+import {
+  CREDIT_CODE_ORACLE_ALPHABET,
+  creditCodeCheckOracle,
+  residentIdCheckOracle,
+} from '../../support/check-char-oracles';
 
 /**
  * The module-level tables and patterns of shared/domain/registration (the credit-code alphabet, weights and
@@ -304,5 +308,29 @@ describe('the form columns (docs/domain-rules.md, "The forms"), from a fresh mod
       '推荐人数',
       '备注',
     ]);
+  });
+});
+
+describe('resident ID check characters, from a fresh module', () => {
+  // GB 11643-1999's own worked example (11010519491231002X) and its often-quoted 440524188001010014, then every
+  // residue through an independent formula (test/support/check-char-oracles.ts): CHECK_CHARS is a module constant.
+  it("gives X for the standard's example and 4 for 44052418800101001", async () => {
+    vi.resetModules();
+    const fresh = await import('../../../shared/domain/registration/resident-id');
+    expect(fresh.residentIdCheckChar('11010519491231002')).toBe('X');
+    expect(fresh.residentIdCheckChar('44052418800101001')).toBe('4');
+  });
+
+  it('agrees with the independent formula for a number of each of the 11 residues', async () => {
+    vi.resetModules();
+    const fresh = await import('../../../shared/domain/registration/resident-id');
+    const seen = new Set<string>();
+    for (let sequence = 0; seen.size < 11 && sequence < 1000; sequence++) {
+      const first17 = `11010519491231${String(sequence).padStart(3, '0')}`;
+      const expected = residentIdCheckOracle(first17);
+      seen.add(expected);
+      expect(fresh.residentIdCheckChar(first17)).toBe(expected);
+    }
+    expect(seen.size).toBe(11);
   });
 });
