@@ -1,5 +1,5 @@
 import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import defaultProgramme2024 from '../../data/programme-2024.json';
 import {
   addNote,
@@ -104,6 +104,27 @@ describe('archive store against DynamoDB Local', () => {
       masked: { idNumber: '110105********002X' },
       trainee: { name: '王五', enterpriseName: '某公司', creditCode: '91110000000000000X', position: '总经理' },
     });
+  });
+
+  it('reads only what the archive shows when the store is loaded afresh (its projection is module-level)', async () => {
+    // The projection is built when the module loads, so a changed projection is only seen by a fresh import: it is
+    // what keeps the full ID number and the phone out of the archive.
+    await putAll([registration('R-2031-a', 2031, '540000')]);
+    vi.resetModules();
+    const fresh = await import('../../shared/adapters/archive-store');
+    const { items } = await fresh.unitRegistrations('540000', [2031]);
+    expect(items).toEqual([
+      {
+        registrationId: 'R-2031-a',
+        year: 2031,
+        unit: '540000',
+        status: 'certified',
+        classNumber: 2,
+        certificate: { number: 'N-R-2031-a' },
+        masked: { idNumber: '110105********002X' },
+        trainee: { name: '王五', enterpriseName: '某公司', creditCode: '91110000000000000X', position: '总经理' },
+      },
+    ]);
   });
 
   it(`reads past DynamoDB's 1 MB page and stops at ${MAX_ARCHIVE_TRAINEES} registrations, saying so`, async () => {

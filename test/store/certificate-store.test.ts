@@ -1,5 +1,5 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { dynamoClient } from '../../shared/adapters/aws-clients';
 import {
   certificatePut,
@@ -132,5 +132,14 @@ describe('certificate store against DynamoDB Local', () => {
       revokedReason: '改名',
       replacedBy: 'N2',
     });
+  });
+
+  it('reads and numbers through the configured table when the store is loaded afresh', async () => {
+    // `table()` is module-level: only a fresh import sees a change to it.
+    await transact(certificatePut(record('2030-09-001')));
+    vi.resetModules();
+    const fresh = await import('../../shared/adapters/certificate-store');
+    expect(await fresh.getCertificate('2030-09-001')).toEqual(record('2030-09-001'));
+    expect(await fresh.nextCertificateSequence(2030, 9)).toBe(1);
   });
 });
