@@ -61,6 +61,7 @@ export function certificateRevocation(
 
 export async function getCertificate(number: string): Promise<CertificateRecord | undefined> {
   const result = await dynamoClient().send(
+    // Stryker disable next-line BooleanLiteral: DynamoDB Local reads are always consistent
     new GetCommand({ TableName: table(), Key: keys.certificate(number), ConsistentRead: true }),
   );
   if (!result.Item) return undefined;
