@@ -162,6 +162,25 @@ beforeEach(() => {
 });
 afterEach(() => vi.clearAllMocks());
 
+/** Class 1's host asked to upload a sign-in sheet (an upload in `status`) and put `data` at the upload's key. */
+function uploadSheet(data: Uint8Array, extension: 'xlsx' | 'csv' = 'xlsx', status = 'pending'): string {
+  const key = `incoming/2024/class-01/${UPLOAD_ID}.${extension}`;
+  fakes.uploads.set(UPLOAD_ID, {
+    uploadId: UPLOAD_ID,
+    year: 2024,
+    unit: 'class-01',
+    form: 'attendance',
+    classNumber: 1,
+    fileName: `签到表.${extension}`,
+    key,
+    status,
+    createdBy: 'host-tsinghua',
+    createdAt: '2024-09-24T10:00:00.000Z',
+  });
+  fakes.objects.set(key, data);
+  return key;
+}
+
 describe('POST /uploads for a filled sign-in sheet', () => {
   it('gives the host of the class a presigned POST under incoming/<year>/class-<nn>/, with no deadline', async () => {
     // Prepare: long after the registration deadline
@@ -223,24 +242,6 @@ describe('ingest of a filled sign-in sheet', () => {
   const onRoster = (registrationId: string, leave: Record<string, unknown> = {}) =>
     ({ registrationId, status: 'assigned', classNumber: 1, leave }) as unknown as Registration;
 
-  async function uploadSheet(data: Uint8Array, extension: 'xlsx' | 'csv' = 'xlsx'): Promise<string> {
-    const key = `incoming/2024/class-01/${UPLOAD_ID}.${extension}`;
-    fakes.uploads.set(UPLOAD_ID, {
-      uploadId: UPLOAD_ID,
-      year: 2024,
-      unit: 'class-01',
-      form: 'attendance',
-      classNumber: 1,
-      fileName: `签到表.${extension}`,
-      key,
-      status: 'pending',
-      createdBy: 'host-tsinghua',
-      createdAt: '2024-09-24T10:00:00.000Z',
-    });
-    fakes.objects.set(key, data);
-    return key;
-  }
-
   /** T1–T3 on the roster and on the sheet, plus a row for someone who is not on the roster. */
   async function filledSheet(): Promise<Uint8Array> {
     const rows = [...signInRows(3), { ...signInRows(1)[0], registrationId: STRANGER, name: '旁听' }].map((row) =>
@@ -257,7 +258,7 @@ describe('ingest of a filled sign-in sheet', () => {
 
   it('records each session once, under the uploader, and reports what it could not record', async () => {
     fakes.roster = [onRoster(T1), onRoster(T2), onRoster(T3)]; // T3's printed leave is not (or no longer) granted
-    const key = await uploadSheet(await filledSheet());
+    const key = uploadSheet(await filledSheet());
 
     const result = await ingestUpload(key);
 
@@ -298,7 +299,7 @@ describe('ingest of a filled sign-in sheet', () => {
     fakes.recordAttendance.mockImplementation(async () => {
       throw new DomainError('CLASS_CLOSED', '第1期已结班，考勤已冻结', 409);
     });
-    const result = await ingestUpload(await uploadSheet(await filledSheet()));
+    const result = await ingestUpload(uploadSheet(await filledSheet()));
 
     expect(result).toMatchObject({ outcome: 'ingested', accepted: 0 });
     const findings = reportedFindings();
@@ -321,7 +322,7 @@ describe('ingest of a filled sign-in sheet', () => {
       if (gone.length) throw new DomainError('NOT_ON_ROSTER', '不在名单中', 400, { registrationIds: gone });
       return { recorded: 0, corrected: 0, unchanged: call.records.length };
     });
-    const result = await ingestUpload(await uploadSheet(await filledSheet()));
+    const result = await ingestUpload(uploadSheet(await filledSheet()));
     expect(result.accepted).toBe(3); // T1 and the stranger-now-on-roster in session 1, T1 in session 2
     const findings = reportedFindings();
     expect(findings.filter((f) => f.code === 'NOT_ON_ROSTER').map((f) => [f.row, f.value])).toEqual([[6, T2]]);
@@ -330,12 +331,12 @@ describe('ingest of a filled sign-in sheet', () => {
   it('lets a failure of the store through, so Lambda retries the event', async () => {
     fakes.roster = [onRoster(T1), onRoster(T2)];
     fakes.recordAttendance.mockRejectedValue(new Error('DynamoDB unreachable'));
-    await expect(ingestUpload(await uploadSheet(await filledSheet()))).rejects.toThrow('DynamoDB unreachable');
+    await expect(ingestUpload(uploadSheet(await filledSheet()))).rejects.toThrow('DynamoDB unreachable');
     expect(fakes.completed).toEqual([]);
   });
 
   it('fails an unreadable sign-in sheet with its one file-level finding', async () => {
-    await uploadSheet(new TextEncoder().encode('%PDF-1.7'), 'xlsx');
+    uploadSheet(new TextEncoder().encode('%PDF-1.7'), 'xlsx');
     await ingestUpload(`incoming/2024/class-01/${UPLOAD_ID}.xlsx`);
     expect(fakes.completed[0]?.outcome).toMatchObject({ status: 'failed', rows: 0, accepted: 0 });
     expect(reportedFindings().map((f) => f.code)).toEqual(['FILE_TYPE']);
@@ -343,7 +344,7 @@ describe('ingest of a filled sign-in sheet', () => {
   });
 
   it('ignores an object whose upload request was for a unit folder, or a class object for a unit form', async () => {
-    const key = await uploadSheet(await filledSheet());
+    const key = uploadSheet(await filledSheet());
     fakes.uploads.set(UPLOAD_ID, { ...(fakes.uploads.get(UPLOAD_ID) as object), form: 'trainee' });
     expect((await ingestUpload(key)).outcome).toBe('ignored');
     fakes.uploads.set(UPLOAD_ID, { ...(fakes.uploads.get(UPLOAD_ID) as object), form: 'attendance', classNumber: 2 });
@@ -389,7 +390,7 @@ describe('ingest of a filled sign-in sheet', () => {
     fakes.roster = [onRoster(T1), t2, onRoster(T3, { '4': { reason: '病假' } })];
     // Each session: one cell recorded, one corrected (both count as accepted).
     fakes.recordAttendance.mockImplementation(async () => ({ recorded: 1, corrected: 1, unchanged: 0 }));
-    const key = await uploadSheet(data);
+    const key = uploadSheet(data);
     fakes.uploads.set(UPLOAD_ID, { ...(fakes.uploads.get(UPLOAD_ID) as object), createdBy: undefined });
 
     expect(await ingestUpload(key)).toMatchObject({ outcome: 'ingested', rows: 4, accepted: 4 });
@@ -438,7 +439,7 @@ describe('ingest of a filled sign-in sheet', () => {
       return { recorded: 1, corrected: 0, unchanged: 0 };
     });
 
-    expect(await ingestUpload(await uploadSheet(await filledSheet()))).toMatchObject({ accepted: 0 });
+    expect(await ingestUpload(uploadSheet(await filledSheet()))).toMatchObject({ accepted: 0 });
 
     expect(fakes.recordAttendance.mock.calls.map(([call]) => [call.session, call.records.length])).toEqual([
       [1, 3],
@@ -459,7 +460,7 @@ describe('ingest of a filled sign-in sheet', () => {
       throw new DomainError('NOT_ON_ROSTER', '名单不可读', 400);
     });
 
-    expect(await ingestUpload(await uploadSheet(await filledSheet()))).toMatchObject({ accepted: 0 });
+    expect(await ingestUpload(uploadSheet(await filledSheet()))).toMatchObject({ accepted: 0 });
 
     expect(fakes.recordAttendance.mock.calls.map(([call]) => call.session)).toEqual([1, 2]);
     expect(reportedFindings().filter((f) => f.row === undefined)).toEqual([
@@ -474,7 +475,7 @@ describe('ingest of a filled sign-in sheet', () => {
       throw new DomainError('CONCURRENT_EDIT', '签到正被他人修改', 409, { registrationIds: [T1] });
     });
 
-    await ingestUpload(await uploadSheet(await filledSheet()));
+    await ingestUpload(uploadSheet(await filledSheet()));
 
     expect(fakes.recordAttendance.mock.calls.map(([call]) => call.session)).toEqual([1, 2]);
     expect(reportedFindings().filter((f) => f.code === 'NOT_ON_ROSTER')).toEqual([]);
@@ -510,7 +511,7 @@ describe('ingest of a filled sign-in sheet', () => {
   });
 
   it('ignores an object whose key is not the one its upload request was given', async () => {
-    const key = await uploadSheet(await filledSheet());
+    const key = uploadSheet(await filledSheet());
     fakes.uploads.set(UPLOAD_ID, { ...(fakes.uploads.get(UPLOAD_ID) as object), key: key.replace('.xlsx', '.csv') });
     expect((await ingestUpload(key)).outcome).toBe('ignored');
     // An attendance request that lost its class matches no unit folder either.
@@ -529,21 +530,7 @@ describe('ingest of a filled sign-in sheet', () => {
 
 describe('ingest and its claim on the upload', () => {
   const KEY = `incoming/2024/class-01/${UPLOAD_ID}.xlsx`;
-  function pendingSheet(status = 'pending') {
-    fakes.uploads.set(UPLOAD_ID, {
-      uploadId: UPLOAD_ID,
-      year: 2024,
-      unit: 'class-01',
-      form: 'attendance',
-      classNumber: 1,
-      fileName: '签到表.xlsx',
-      key: KEY,
-      status,
-      createdBy: 'host-tsinghua',
-      createdAt: '2024-09-24T10:00:00.000Z',
-    });
-    fakes.objects.set(KEY, new TextEncoder().encode('%PDF-1.7'));
-  }
+  const pendingSheet = (status = 'pending') => uploadSheet(new TextEncoder().encode('%PDF-1.7'), 'xlsx', status);
 
   it('claims by the version id where the bucket keeps versions, else by what is known of the object', async () => {
     pendingSheet();
