@@ -9,6 +9,7 @@ import {
   recordRegistrations,
 } from '../../../shared/adapters/registration-recording';
 import type { Registration } from '../../../shared/domain/trainee-registration';
+import { recordWaits } from '../../support/recorded-waits';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 
@@ -144,13 +145,7 @@ describe('one row, one transaction: cancellations become outcomes', () => {
      * nine attempts, then the conflict is passed on.
      */
     it('waits twice as long before each of its eight retries, then passes the conflict on', async () => {
-      const waits: number[] = [];
-      vi.spyOn(Math, 'random').mockReturnValue(0.5);
-      vi.spyOn(globalThis, 'setTimeout').mockImplementation(((resolve: () => void, ms: number) => {
-        waits.push(ms);
-        resolve();
-        return 0;
-      }) as unknown as typeof setTimeout);
+      const waits = recordWaits();
       const conflict = cancelled(['None', 'None', 'None', 'TransactionConflict', 'None']);
       dynamo.on(TransactWriteCommand).rejects(conflict);
       await expect(recordOne({ registration, personHash: 'h', quota: 23 })).rejects.toBe(conflict);

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resetClients } from '../../../shared/adapters/aws-clients';
 import { resetConfig } from '../../../shared/adapters/config';
 import { writeTransaction } from '../../../shared/adapters/registration-store';
+import { recordWaits } from '../../support/recorded-waits';
 
 /**
  * A transaction cancelled only by a conflict is tried again after an exponential backoff with jitter (DynamoDB's
@@ -32,13 +33,7 @@ afterEach(() => {
 
 describe('writeTransaction backoff', () => {
   it('waits twice as long before each retry, scaled by the jitter', async () => {
-    const waits: number[] = [];
-    vi.spyOn(Math, 'random').mockReturnValue(0.5);
-    vi.spyOn(globalThis, 'setTimeout').mockImplementation(((resolve: () => void, ms: number) => {
-      waits.push(ms);
-      resolve();
-      return 0;
-    }) as unknown as typeof setTimeout);
+    const waits = recordWaits();
     dynamo
       .on(TransactWriteCommand)
       .rejectsOnce(conflict())
