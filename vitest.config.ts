@@ -27,6 +27,8 @@ export default defineConfig({
         test: {
           name: 'cloud',
           include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          // The stack is synthesized once per run and handed to every file's local cloud.
+          globalSetup: ['test/support/synthesized-system.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },

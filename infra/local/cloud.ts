@@ -19,7 +19,7 @@ import { LocalAuth } from './local-auth';
 import { freePort } from './net';
 import { SesSimulator } from './ses-simulator';
 import { clampLongTimers, LocalStepFunctions } from './step-functions';
-import { type DailySchedule, localFunctionArn, synthesizeForLocal } from './synth';
+import { type DailySchedule, localFunctionArn, type SynthesizedSystem } from './local-system';
 
 // aws-ses-v2-local is CommonJS with `exports.default`; require it as such.
 const sesServer = (createRequire(import.meta.url)('aws-ses-v2-local') as typeof import('aws-ses-v2-local')).default;
@@ -65,6 +65,12 @@ export interface LocalCloudOptions {
    * `captured`, so a test can scan it for personal data. Off by default; `npm start` never sets it.
    */
   readonly capture?: boolean;
+  /**
+   * The stack as already synthesized, for a caller that starts many clouds from the same source: a test run
+   * synthesizes once and hands it to every file, where a synthesis (and loading aws-cdk-lib) costs seconds each.
+   * Without it, start() synthesizes the stack itself.
+   */
+  readonly system?: SynthesizedSystem;
 }
 
 /** What a capturing local cloud saw leave its functions (see LocalCloudOptions.capture). */
@@ -139,7 +145,7 @@ export class LocalCloud {
     clampLongTimers();
     const dataDir = resolve(this.options.dataDir);
     this.auth = new LocalAuth(join(dataDir, 'signing-key'));
-    const system = synthesizeForLocal();
+    const system = this.options.system ?? (await import('./synth')).synthesizeForLocal();
     this.lambdas = new LocalLambdaRuntime(system.functions, this.options.invocationDelays);
     this.schedules = system.schedules;
     if (this.options.capture) this.startCapture();

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { type FunctionName, functionEntry } from '../function-names';
 import pLimit, { type LimitFunction } from 'p-limit';
-import { type FunctionSettings, type FunctionSettingsByName, LOCAL_REGION, localFunctionArn } from './synth';
+import { type FunctionSettings, type FunctionSettingsByName, LOCAL_REGION, localFunctionArn } from './local-system';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 

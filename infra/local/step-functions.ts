@@ -5,7 +5,7 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import { systemClock } from '../../shared/adapters/clock';
 import type { FunctionName } from '../function-names';
 import type { LocalLambdaRuntime } from './lambda-runtime';
-import { LOCAL_ACCOUNT, LOCAL_REGION } from './synth';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './local-system';
 
 type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 

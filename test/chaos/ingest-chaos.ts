@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { type Endpoints, LocalCloud, PROGRAMME_YEAR, TABLE_NAME } from '../../infra/local/cloud';
+import type { SynthesizedSystem } from '../../infra/local/local-system';
 import { dynamoClient } from '../../shared/adapters/aws-clients';
 import { keys } from '../../shared/adapters/keys';
 import { defaultProgramme, saveProgramme } from '../../shared/adapters/programme-store';
@@ -62,8 +63,11 @@ const LATER_THAN_FUNCTION_TIMEOUT_MS = 6 * 60_000;
 
 type UploadShape = { status?: string; rows?: number; accepted?: number; findings?: unknown[] };
 
-/** One run: a fresh local cloud, a clean upload for one unit, the same shape of file for another with a kill. */
-export async function runChaos(plan: ChaosPlan, rows: number): Promise<ChaosOutcome> {
+/**
+ * One run: a fresh local cloud, a clean upload for one unit, the same shape of file for another with a kill. `system`
+ * is the stack already synthesized by the test run; `npm run chaos` leaves it out and each cloud synthesizes.
+ */
+export async function runChaos(plan: ChaosPlan, rows: number, system?: SynthesizedSystem): Promise<ChaosOutcome> {
   const dataDir = mkdtempSync(join(tmpdir(), 'leading-talent-chaos-'));
   const cloud = new LocalCloud({
     dataDir,
@@ -71,6 +75,7 @@ export async function runChaos(plan: ChaosPlan, rows: number): Promise<ChaosOutc
     persistDynamoDb: true,
     ingestRetries: 2,
     ingestRetryDelayMs: 100,
+    ...(system ? { system } : {}),
   });
   const began = Date.now();
   const phase = (what: string) => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { chaosPlan, runChaos } from '../chaos/ingest-chaos';
 
 /**
@@ -8,7 +8,7 @@ import { chaosPlan, runChaos } from '../chaos/ingest-chaos';
  */
 describe('a fault in the middle of an ingest', () => {
   it('s3rver killed mid-file, restarted, re-driven: nothing lost, nothing counted twice', async () => {
-    const outcome = await runChaos(chaosPlan(1), 100);
+    const outcome = await runChaos(chaosPlan(1), 100, inject('localSystem'));
     expect(outcome.plan).toMatchObject({ target: 's3' });
     expect(outcome.killedAfter).toBeGreaterThan(0);
     expect(outcome.killedAfter).toBeLessThan(outcome.quota);

@@ -2,14 +2,26 @@ import { deniedCalls } from '../../infra/local/access-guard';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inject } from 'vitest';
 import { type Endpoints, LocalCloud, type LocalCloudOptions } from '../../infra/local/cloud';
 
-/** A private local cloud for one test file, in a temp dir, removed afterwards. */
+/**
+ * A private local cloud for one test file, in a temp dir, removed afterwards. It runs the stack the `cloud` project
+ * synthesized at the start of the run (test/support/synthesized-system.ts); elsewhere it synthesizes its own.
+ */
 export async function startTestCloud(
   options: Partial<LocalCloudOptions> = {},
 ): Promise<{ cloud: LocalCloud; endpoints: Endpoints; stop: () => Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'leading-talent-test-'));
-  const cloud = new LocalCloud({ dataDir, logLevel: 'ERROR', metrics: false, ingestRetryDelayMs: 50, ...options });
+  const system = inject('localSystem');
+  const cloud = new LocalCloud({
+    dataDir,
+    logLevel: 'ERROR',
+    metrics: false,
+    ingestRetryDelayMs: 50,
+    ...(system ? { system } : {}),
+    ...options,
+  });
   const endpoints = await cloud.start();
   return {
     cloud,
